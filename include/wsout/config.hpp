@@ -1,0 +1,287 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_CONFIG_HPP
+#define WSOUT_CONFIG_HPP
+
+#include <wsout/detail/config.hpp>
+#include <wsout/version.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wsout {
+inline namespace v1 {
+
+/** A duration as written in a config: Benthos/Go style strings such as
+    `"500ms"`, `"1s"`, `"1m30s"`, `"0s"`.
+
+    Nanosecond resolution so every Go duration string round-trips.
+*/
+using duration = std::chrono::nanoseconds;
+
+/** The error thrown for any bad configuration.
+
+    `what()` reads `"<pointer>: <problem>"`, e.g.
+    `"/basic_auth/enabled: expected bool, got string"`. The message never
+    contains the value of a secret field.
+*/
+class config_error : public std::invalid_argument
+{
+public:
+    /** Construct from the JSON pointer of the bad value and a description
+        of what was wrong and what was expected.
+    */
+    WSOUT_DECL config_error(std::string pointer, std::string const& problem);
+
+    /// The RFC 6901 JSON pointer of the offending value ("" for the root).
+    std::string const& pointer() const noexcept { return pointer_; }
+
+    /// The description without the pointer prefix.
+    std::string const& problem() const noexcept { return problem_; }
+
+private:
+    std::string pointer_;
+    std::string problem_;
+};
+
+/// `oauth`: OAuth 1.0a (RFC 5849) signing of the handshake request.
+struct oauth_config
+{
+    bool enabled = false;
+    std::string consumer_key;
+    std::string consumer_secret;     ///< secret
+    std::string access_token;        ///< empty: two-legged OAuth (no `oauth_token`)
+    std::string access_token_secret; ///< secret
+    /// When set, the URL whose base string URI is signed instead of the one
+    /// derived from `url` (a server behind a reverse proxy sees another URL).
+    std::string request_url;
+    /// `HMAC-SHA1` (default), `HMAC-SHA256` or `PLAINTEXT`.
+    std::string signature_method = "HMAC-SHA1";
+};
+
+/// `basic_auth`: HTTP basic authentication (RFC 7617) on the handshake.
+struct basic_auth_config
+{
+    bool enabled = false;
+    std::string username;
+    std::string password; ///< secret
+};
+
+/// `jwt`: a signed JSON Web Token sent as `Authorization: Bearer <token>`.
+struct jwt_config
+{
+    bool enabled = false;
+    std::string private_key_file;
+    /// `RS256`, `RS384`, `RS512`, `ES256`, `EdDSA` or `HS256` (with `secret`).
+    std::string signing_method;
+    nlohmann::json claims = nlohmann::json::object();
+    nlohmann::json headers = nlohmann::json::object();
+    std::string secret; ///< secret; the HMAC key for HS256
+    /// When non-zero, `iat` and `exp` are set freshly on every handshake.
+    duration expiry{0};
+};
+
+/// One entry of `tls.client_certs`: inline PEM or files.
+struct client_cert_config
+{
+    std::string cert;
+    std::string key; ///< secret
+    std::string cert_file;
+    std::string key_file;
+    std::string password; ///< secret; decrypts an encrypted private key
+};
+
+/// `tls`: the Benthos TLS block, plus `server_name` and `min_version`.
+struct tls_config
+{
+    bool enabled = false;
+    bool skip_cert_verify = false;
+    bool enable_renegotiation = false;
+    std::string root_cas; ///< secret (Benthos marks it so); inline PEM
+    std::string root_cas_file;
+    std::vector<client_cert_config> client_certs;
+    /// Overrides the name used for SNI and certificate verification.
+    std::string server_name;
+    /// Minimum protocol version: `"1.2"` (default) or `"1.3"`.
+    std::string min_version = "1.2";
+};
+
+/// `backoff`: reconnect backoff, Benthos' defaults.
+struct backoff_config
+{
+    duration initial_interval = std::chrono::milliseconds(500);
+    duration max_interval = std::chrono::seconds(1);
+    /// 0 retries forever.
+    duration max_elapsed_time{0};
+    double multiplier = 1.5;
+    /// Randomisation factor in [0, 1]: each interval is scaled by a random
+    /// factor in [1 - jitter, 1 + jitter].
+    double jitter = 0.5;
+};
+
+/// `timeouts`: each step's limit; 0 disables that limit.
+struct timeouts_config
+{
+    duration connect = std::chrono::seconds(10);
+    duration handshake = std::chrono::seconds(10);
+    duration write = std::chrono::seconds(30);
+    duration close = std::chrono::seconds(5);
+};
+
+/// `keepalive`: pings on an idle connection and dead-peer detection.
+struct keepalive_config
+{
+    /// A ping is sent after this long without outbound traffic; 0 disables.
+    duration ping_interval = std::chrono::seconds(30);
+    /// The connection is declared dead when nothing arrives this long after
+    /// a ping.
+    duration pong_timeout = std::chrono::seconds(10);
+};
+
+/// How strongly "sent" is confirmed (see the delivery contract).
+enum class confirm_mode
+{
+    none, ///< sent = the last byte was handed to the kernel
+    ping, ///< sent = a pong fenced after the message came back
+    tcp   ///< sent = the peer's TCP acknowledged the bytes (Linux SIOCOUTQ)
+};
+
+/// `delivery`: the delivery guarantee.
+struct delivery_config
+{
+    confirm_mode confirm = confirm_mode::none;
+    /// A confirmation fence is sent at least every this many messages.
+    std::size_t confirm_every_messages = 1000;
+    /// ... and at least this often while messages are unconfirmed.
+    duration confirm_interval = std::chrono::milliseconds(100);
+};
+
+/// The WebSocket message type used for every message.
+enum class message_kind
+{
+    binary,
+    text
+};
+
+/** The configuration of a WebSocket output.
+
+    Field names, JSON shape and defaults follow the Benthos `websocket`
+    output; fields Benthos lacks follow its conventions. See
+    `docs/config.md` for every field.
+*/
+struct config
+{
+    std::string url = "ws://localhost:4195/post/ws";
+    /// A Benthos component label, `^[a-z0-9_]+$` or empty.
+    std::string label;
+
+    oauth_config oauth;
+    basic_auth_config basic_auth;
+    jwt_config jwt;
+    tls_config tls;
+
+    /// `http://[user:pass@]host:port`; the userinfo is a secret.
+    std::string proxy_url;
+    /// Extra handshake headers.
+    std::map<std::string, std::string> headers;
+    /// Offered in `Sec-WebSocket-Protocol`, in order.
+    std::vector<std::string> subprotocols;
+
+    message_kind message_type = message_kind::binary;
+    /// permessage-deflate.
+    bool compression = false;
+
+    backoff_config backoff;
+    timeouts_config timeouts;
+    keepalive_config keepalive;
+    delivery_config delivery;
+
+    /// Messages accepted but not yet reported; writes wait beyond it.
+    std::size_t max_in_flight = 8192;
+    /// Bytes of payload accepted but not yet reported.
+    std::size_t max_in_flight_bytes = std::size_t(16) << 20;
+    /// The largest message the server may send us.
+    std::size_t max_inbound_message_bytes = std::size_t(16) << 20;
+};
+
+WSOUT_DECL bool operator==(config const& a, config const& b);
+inline bool operator!=(config const& a, config const& b) { return !(a == b); }
+
+/// Looks up an environment variable: nullopt when unset.
+using env_lookup = std::function<std::optional<std::string>(std::string const& name)>;
+
+/// The process environment (`std::getenv`).
+WSOUT_DECL env_lookup process_environment();
+
+/** Parse a config from JSON.
+
+    Accepts the bare websocket object, `{"websocket": {...}}` and a Benthos
+    output section `{"output": {"label": ..., "websocket": {...}}}`.
+    String values are interpolated first: `${VAR}`, `${VAR:default}`,
+    `${{VAR}}` for a literal `${VAR}`.
+
+    @throws config_error naming the JSON pointer of the first bad value.
+*/
+WSOUT_DECL config parse_config(nlohmann::json const& j, env_lookup const& env = process_environment());
+
+/// Parse JSON text; a JSON syntax error is a `config_error` too.
+WSOUT_DECL config parse_config(std::string_view json_text, env_lookup const& env = process_environment());
+
+/// Read and parse a file; an unreadable file is a `config_error`.
+WSOUT_DECL config load_config_file(std::string const& path, env_lookup const& env = process_environment());
+
+/** Check the consistency of a config built in code (parsing does it too).
+
+    @throws config_error naming the JSON pointer of the bad value.
+*/
+WSOUT_DECL void validate(config const& c);
+
+/// Whether `to_json` writes secrets or `!!!SECRET_SCRUBBED!!!`.
+enum class secrets
+{
+    scrub,
+    reveal
+};
+
+/// The marker Benthos prints instead of a secret.
+inline constexpr char const* scrubbed_secret = "!!!SECRET_SCRUBBED!!!";
+
+/** The config as JSON, every field present.
+
+    With `secrets::reveal`, `parse_config(to_json(c, secrets::reveal)) == c`.
+*/
+WSOUT_DECL nlohmann::json to_json(config const& c, secrets s);
+
+/// ADL hook for nlohmann::json: always scrubs secrets.
+WSOUT_DECL void to_json(nlohmann::json& j, config const& c);
+
+/// Parse a duration string (`"1m30s"`, `"250ms"`, `"0"`); `where` is the
+/// pointer used in the error.
+WSOUT_DECL duration parse_duration(std::string_view text, std::string const& where = "");
+
+/// Format a duration the way Go does (`"1m30s"`, `"500ms"`, `"0s"`).
+WSOUT_DECL std::string format_duration(duration d);
+
+WSOUT_DECL char const* to_string(message_kind k) noexcept;
+WSOUT_DECL char const* to_string(confirm_mode m) noexcept;
+
+} // namespace v1
+} // namespace wsout
+
+#include <wsout/impl/config.hpp>
+
+#endif

@@ -1,0 +1,94 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_TRANSPORT_TCP_HPP
+#define WSOUT_TRANSPORT_TCP_HPP
+
+#include <wsout/config.hpp>
+#include <wsout/error.hpp>
+#include <wsout/log.hpp>
+#include <wsout/url.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <optional>
+
+namespace wsout {
+inline namespace v1 {
+namespace transport {
+
+/** What a Transport policy is asked to connect to.
+
+    Passed to `Transport::async_connect` on every connection attempt. The
+    references stay valid until the connect completes.
+*/
+struct connect_request
+{
+    /// The server url (`ws://` or `wss://`).
+    url const& server;
+    /// The whole config (TLS settings, timeouts, ...).
+    config const& settings;
+    /// The HTTP proxy to tunnel through, if any (from `proxy_url` or the
+    /// environment, already chosen by the output).
+    std::optional<url> const& proxy;
+    /// The output's log hook (may be empty).
+    log_hook const& log;
+};
+
+/** The step of establishing a connection that is in progress or failed.
+    Reported in `last_failure()` so a person knows where it broke.
+*/
+enum class connect_step
+{
+    resolve,
+    tcp_connect,
+    proxy_connect,
+    tls_handshake,
+    ws_handshake
+};
+
+/// "resolve", "tcp connect", "proxy CONNECT", "TLS handshake", "WebSocket handshake".
+inline constexpr char const* to_string(connect_step s) noexcept
+{
+    switch (s)
+    {
+    case connect_step::resolve: return "resolve";
+    case connect_step::tcp_connect: return "tcp connect";
+    case connect_step::proxy_connect: return "proxy CONNECT";
+    case connect_step::tls_handshake: return "TLS handshake";
+    case connect_step::ws_handshake: return "WebSocket handshake";
+    }
+    return "?";
+}
+
+/** Resolve, connect a TCP socket and, when `req.proxy` is set, open a tunnel
+    with HTTP `CONNECT`. The building block of the built-in transports.
+
+    Sets TCP_NODELAY on the connected socket. `step`, when not null, is
+    updated as the operation moves on, so a failure or a timeout can be
+    attributed.
+
+    @param stream A closed stream; on success it is connected (to the
+    server, or through the proxy's tunnel).
+    @param req The target.
+    @param step Receives the step in progress; may be null.
+    @param token Completion token; signature `void(error_code)`.
+*/
+template<class CompletionToken>
+auto async_connect_tcp(boost::beast::tcp_stream& stream,
+                       connect_request const& req,
+                       connect_step* step,
+                       CompletionToken&& token);
+
+} // namespace transport
+} // namespace v1
+} // namespace wsout
+
+#include <wsout/transport/impl/tcp.hpp>
+
+#endif
