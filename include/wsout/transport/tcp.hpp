@@ -69,6 +69,16 @@ inline constexpr char const* to_string(connect_step s) noexcept
 /** Resolve, connect a TCP socket and, when `req.proxy` is set, open a tunnel
     with HTTP `CONNECT`. The building block of the built-in transports.
 
+    Through a proxy, the proxy's host is resolved and connected to, then
+    `CONNECT host:port HTTP/1.1` is sent (IPv6 hosts in brackets) with a
+    `Host` field and, when the proxy url has userinfo, `Proxy-Authorization:
+    Basic` from its percent-decoded user and password. A 2xx answer opens the
+    tunnel; any other status completes with `make_proxy_status_error(status)`
+    (tests equal to `condition::proxy_refused`, distinct from the server
+    refusing the WebSocket handshake); an answer that is not HTTP, a header
+    larger than 16 KiB, a proxy closing without an answer or sending bytes
+    after its 2xx header complete with `error::bad_proxy_response`.
+
     Sets TCP_NODELAY on the connected socket. `step`, when not null, is
     updated as the operation moves on, so a failure or a timeout can be
     attributed.

@@ -8,9 +8,17 @@
 #ifndef WSOUT_TRANSPORT_IMPL_TCP_HPP
 #define WSOUT_TRANSPORT_IMPL_TCP_HPP
 
+#include <wsout/version.hpp>
+
 #include <boost/asio/compose.hpp>
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 
 #include <memory>
 #include <string>
@@ -20,8 +28,67 @@ inline namespace v1 {
 namespace transport {
 namespace detail {
 
+// RFC 4648 base64, for Proxy-Authorization.
+inline std::string proxy_base64(std::string_view in)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= in.size(); i += 3)
+    {
+        unsigned const v = (unsigned(static_cast<unsigned char>(in[i])) << 16) |
+                           (unsigned(static_cast<unsigned char>(in[i + 1])) << 8) |
+                           unsigned(static_cast<unsigned char>(in[i + 2]));
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    if (std::size_t const rest = in.size() - i; rest != 0)
+    {
+        unsigned v = unsigned(static_cast<unsigned char>(in[i])) << 16;
+        if (rest == 2)
+            v |= unsigned(static_cast<unsigned char>(in[i + 1])) << 8;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+// The CONNECT request for `server` through `proxy` (RFC 9110 9.3.6).
+inline std::string proxy_connect_request(url const& server, url const& proxy)
+{
+    std::string const authority = server.authority();
+    std::string r;
+    r.reserve(256);
+    r += "CONNECT ";
+    r += authority;
+    r += " HTTP/1.1\r\nHost: ";
+    r += authority;
+    r += "\r\nUser-Agent: wsout/" WSOUT_VERSION_STRING "\r\n";
+    if (!proxy.username.empty() || !proxy.password.empty())
+    {
+        r += "Proxy-Authorization: Basic ";
+        r += proxy_base64(proxy.username + ':' + proxy.password);
+        r += "\r\n";
+    }
+    r += "\r\n";
+    return r;
+}
+
 class connect_tcp_op : public boost::asio::coroutine
 {
+    // Only allocated when tunnelling.
+    struct proxy_state
+    {
+        std::string request;
+        boost::beast::flat_buffer buffer;
+        boost::beast::http::response_parser<boost::beast::http::empty_body> parser;
+    };
+
 public:
     connect_tcp_op(boost::beast::tcp_stream& stream, connect_request const& req, connect_step* step)
         : stream_(stream)
@@ -30,6 +97,22 @@ public:
         , step_(step)
         , resolver_(std::make_unique<boost::asio::ip::tcp::resolver>(stream.get_executor()))
     {
+        if (req.proxy)
+        {
+            proxy_ = std::make_unique<proxy_state>();
+            proxy_->request = proxy_connect_request(req.server, *req.proxy);
+            // A CONNECT answer is a status line and a few fields; a 2xx has
+            // no body (RFC 9110 9.3.6), and the body of a refusal is not
+            // needed, so the parser never reads one.
+            proxy_->parser.header_limit(16 * 1024);
+            proxy_->parser.skip(true);
+        }
+    }
+
+    template<class Self>
+    void operator()(Self& self, error_code ec, std::size_t)
+    {
+        (*this)(self, ec);
     }
 
     template<class Self>
@@ -37,6 +120,7 @@ public:
                     error_code ec = {},
                     boost::asio::ip::tcp::resolver::results_type results = {})
     {
+        namespace http = boost::beast::http;
         BOOST_ASIO_CORO_REENTER(*this)
         {
             set_step(connect_step::resolve);
@@ -55,6 +139,37 @@ public:
                 error_code ignored;
                 stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
             }
+            if (!proxy_)
+                return self.complete(error_code{});
+
+            set_step(connect_step::proxy_connect);
+            BOOST_ASIO_CORO_YIELD boost::asio::async_write(
+                stream_, boost::asio::buffer(proxy_->request), std::move(self));
+            if (ec)
+                return self.complete(ec);
+            BOOST_ASIO_CORO_YIELD http::async_read_header(
+                stream_, proxy_->buffer, proxy_->parser, std::move(self));
+            if (ec)
+            {
+                // A socket error stays what it is; anything the HTTP parser
+                // rejects, or a proxy hanging up instead of answering, is
+                // a bad proxy response.
+                if (ec.category() == http::make_error_code(http::error::end_of_stream).category())
+                    return self.complete(make_error_code(error::bad_proxy_response));
+                return self.complete(ec);
+            }
+            {
+                unsigned const status = proxy_->parser.get().result_int();
+                if (status < 200 || status > 299)
+                    return self.complete(make_proxy_status_error(status));
+                // Bytes after a 2xx answer would be the server's, but both
+                // TLS and the WebSocket upgrade wait for the client to speak
+                // first: a proxy that sends anything here is broken, and the
+                // bytes could not be handed to the next layer anyway.
+                if (proxy_->buffer.size() != 0)
+                    return self.complete(make_error_code(error::bad_proxy_response));
+            }
+            proxy_.reset();
             self.complete(error_code{});
         }
     }
@@ -71,6 +186,7 @@ private:
     std::string port_;
     connect_step* step_;
     std::unique_ptr<boost::asio::ip::tcp::resolver> resolver_;
+    std::unique_ptr<proxy_state> proxy_;
 };
 
 } // namespace detail

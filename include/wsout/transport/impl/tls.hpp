@@ -1,0 +1,315 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_TRANSPORT_IMPL_TLS_HPP
+#define WSOUT_TRANSPORT_IMPL_TLS_HPP
+
+#include <wsout/detail/tls_context.hpp>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+namespace wsout {
+inline namespace v1 {
+namespace transport {
+namespace detail {
+
+// Sets SNI and the name or address the certificate must match on a fresh
+// SSL object. Name checks are done by OpenSSL's verifier itself (not an Asio
+// verify callback) so a mismatch is recorded as X509_V_ERR_HOSTNAME_MISMATCH
+// and can be reported in words.
+WSOUT_DECL error_code tls_prepare(SSL* ssl, std::string const& name, bool verify)
+{
+    auto fail = [] {
+        unsigned long const e = ::ERR_get_error();
+        ::ERR_clear_error();
+        if (e == 0)
+            return error_code(boost::asio::error::invalid_argument);
+        return error_code(static_cast<int>(e), boost::asio::error::get_ssl_category());
+    };
+    boost::system::error_code ec;
+    auto const ip = boost::asio::ip::make_address(name, ec);
+    bool const is_ip = !ec;
+    // RFC 6066 3: literal IP addresses are not permitted in SNI.
+    if (!is_ip && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1)
+        return fail();
+    if (!verify)
+        return {};
+    if (is_ip)
+    {
+        if (::X509_VERIFY_PARAM_set1_ip_asc(::SSL_get0_param(ssl), ip.to_string().c_str()) != 1)
+            return fail();
+    }
+    else
+    {
+        ::SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (::SSL_set1_host(ssl, name.c_str()) != 1)
+            return fail();
+    }
+    return {};
+}
+
+// A peer closing TCP without close_notify after our close_notify.
+WSOUT_DECL bool tls_is_truncation(error_code const& ec) noexcept
+{
+    if (ec == boost::asio::ssl::error::stream_truncated || ec == boost::asio::error::eof ||
+        ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe)
+        return true;
+    // Asio 1.74 predates OpenSSL 3, which reports this itself.
+    return ec.category() == boost::asio::error::get_ssl_category() &&
+           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
+}
+
+class tls_connect_op : public boost::asio::coroutine
+{
+public:
+    tls_connect_op(tls::stream_type& stream,
+                   connect_request const& req,
+                   connect_step* step,
+                   std::string name,
+                   bool verify)
+        : stream_(stream)
+        , req_(req)
+        , step_(step)
+        , name_(std::move(name))
+        , verify_(verify)
+    {
+    }
+
+    template<class Self>
+    void operator()(Self& self, error_code ec = {})
+    {
+        BOOST_ASIO_CORO_REENTER(*this)
+        {
+            BOOST_ASIO_CORO_YIELD async_connect_tcp(
+                boost::beast::get_lowest_layer(stream_), req_, step_, std::move(self));
+            if (ec)
+                return self.complete(ec);
+            if (step_)
+                *step_ = connect_step::tls_handshake;
+            ec = tls_prepare(stream_.native_handle(), name_, verify_);
+            if (ec)
+                return self.complete(ec);
+            BOOST_ASIO_CORO_YIELD stream_.async_handshake(boost::asio::ssl::stream_base::client, std::move(self));
+            self.complete(ec);
+        }
+    }
+
+private:
+    tls::stream_type& stream_;
+    connect_request const& req_;
+    connect_step* step_;
+    std::string name_;
+    bool verify_;
+};
+
+class tls_shutdown_op : public boost::asio::coroutine
+{
+public:
+    explicit tls_shutdown_op(tls::stream_type& stream)
+        : stream_(stream)
+    {
+    }
+
+    template<class Self>
+    void operator()(Self& self, error_code ec = {})
+    {
+        BOOST_ASIO_CORO_REENTER(*this)
+        {
+            BOOST_ASIO_CORO_YIELD stream_.async_shutdown(std::move(self));
+            if (tls_is_truncation(ec))
+                ec = {};
+            self.complete(ec);
+        }
+    }
+
+private:
+    tls::stream_type& stream_;
+};
+
+// The X.509 verification result in words.
+WSOUT_DECL std::string tls_verify_text(long vr, std::string const& subject)
+{
+    std::string s = "certificate verify failed: ";
+    s += ::X509_verify_cert_error_string(vr);
+    switch (vr)
+    {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        s += " (the server's certificate or one in its chain is past its expiry date)";
+        break;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        s += " (the server's certificate is not valid yet: check the clocks)";
+        break;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        s += " (untrusted: the server's certificate is self-signed and not among the trusted CAs; "
+             "trust it with tls.root_cas_file)";
+        break;
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        s += " (untrusted chain: no CA in tls.root_cas, tls.root_cas_file or the system store issued the "
+             "server's certificate)";
+        break;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+        s += " (the server's certificate is not valid for ";
+        s += subject.empty() ? std::string("the host name") : "\"" + subject + "\"";
+        s += "; tls.server_name overrides the name checked)";
+        break;
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+        s += " (the server's certificate has no IP address SAN for ";
+        s += subject.empty() ? std::string("the address") : subject;
+        s += ")";
+        break;
+    default:
+        break;
+    }
+    return s;
+}
+
+} // namespace detail
+
+WSOUT_DECL tls::tls(config const& cfg)
+    : ctx_(wsout::detail::make_tls_client_context(cfg.tls))
+    , server_name_(cfg.tls.server_name)
+    , skip_verify_(cfg.tls.skip_cert_verify)
+    , warned_(std::make_shared<bool>(false))
+{
+}
+
+WSOUT_DECL tls::stream_type tls::make_stream(boost::asio::any_io_executor const& ex) const
+{
+    return stream_type(ex, *ctx_);
+}
+
+template<class Handler>
+void tls::async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler)
+{
+    if (skip_verify_ && !*warned_)
+    {
+        *warned_ = true;
+        if (req.log)
+            req.log(log_level::warn,
+                    "tls.skip_cert_verify is set: the server's certificate is not verified, so anyone on the "
+                    "network path can impersonate it");
+    }
+    std::string name = server_name_.empty() ? req.server.host : server_name_;
+    boost::asio::async_compose<Handler, void(error_code)>(
+        detail::tls_connect_op(stream, req, step, std::move(name), !skip_verify_), handler, stream);
+}
+
+template<class Handler>
+void tls::async_shutdown(stream_type& stream, Handler&& handler)
+{
+    boost::asio::async_compose<Handler, void(error_code)>(detail::tls_shutdown_op(stream), handler, stream);
+}
+
+WSOUT_DECL void tls::abort(stream_type& stream) noexcept
+{
+    boost::beast::get_lowest_layer(stream).close();
+}
+
+WSOUT_DECL std::string tls::failure_detail(stream_type const& stream, error_code const& ec) const
+{
+    if (!ec)
+        return {};
+    SSL* ssl = const_cast<stream_type&>(stream).native_handle();
+    long const vr = ::SSL_get_verify_result(ssl);
+    bool const verify_failed = ec.category() == boost::asio::error::get_ssl_category() &&
+                               ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
+    if (verify_failed && vr != X509_V_OK)
+    {
+        std::string subject;
+        X509_VERIFY_PARAM* param = ::SSL_get0_param(ssl);
+        if (vr == X509_V_ERR_HOSTNAME_MISMATCH)
+        {
+            if (char const* h = ::X509_VERIFY_PARAM_get0_host(param, 0))
+                subject = h;
+        }
+        else if (vr == X509_V_ERR_IP_ADDRESS_MISMATCH)
+        {
+            if (char* ip = ::X509_VERIFY_PARAM_get1_ip_asc(param))
+            {
+                subject = ip;
+                ::OPENSSL_free(ip);
+            }
+        }
+        return detail::tls_verify_text(vr, subject);
+    }
+    return describe_tls_error(ec, verify_failed ? vr : X509_V_OK);
+}
+
+WSOUT_DECL std::string describe_tls_error(error_code const& ec, long verify_result)
+{
+    if (!ec)
+        return {};
+    if (ec == boost::asio::ssl::error::stream_truncated)
+        return "the server closed the connection in the middle of TLS, without close_notify";
+    if (ec.category() != boost::asio::error::get_ssl_category())
+        return ec.message();
+
+    unsigned long const code = static_cast<unsigned long>(ec.value());
+    std::string reason;
+    if (char const* r = ::ERR_reason_error_string(code))
+        reason = r;
+    else
+        reason = ec.message();
+
+    switch (ERR_GET_REASON(code))
+    {
+    case SSL_R_CERTIFICATE_VERIFY_FAILED:
+        if (verify_result != X509_V_OK)
+            return detail::tls_verify_text(verify_result, {});
+        return "certificate verify failed";
+    case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+        return "the server requires a client certificate (set tls.client_certs): " + reason;
+    case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+        return "the server aborted the TLS handshake: " + reason +
+               " (it may require a client certificate, or share no cipher suite with us)";
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+    case SSL_R_TLSV1_ALERT_DECRYPT_ERROR:
+        return "the server rejected our client certificate: " + reason;
+    case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+    case SSL_R_UNSUPPORTED_PROTOCOL:
+    case SSL_R_NO_PROTOCOLS_AVAILABLE:
+    case SSL_R_VERSION_TOO_LOW:
+    case SSL_R_VERSION_TOO_HIGH:
+    case SSL_R_TLSV1_ALERT_INSUFFICIENT_SECURITY:
+        return "no TLS protocol version in common with the server (see tls.min_version): " + reason;
+    case SSL_R_WRONG_VERSION_NUMBER:
+    case SSL_R_PACKET_LENGTH_TOO_LONG:
+    case SSL_R_HTTP_REQUEST:
+        return "the server did not answer with TLS (a ws:// server on a wss:// url?): " + reason;
+    case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+        return "the server closed the connection in the middle of TLS, without close_notify";
+    case SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED:
+    case SSL_R_NO_RENEGOTIATION:
+        return "the server asked to renegotiate TLS, which is refused (tls.enable_renegotiation): " + reason;
+    default:
+        return "TLS error: " + reason;
+    }
+}
+
+} // namespace transport
+} // namespace v1
+} // namespace wsout
+
+#endif
