@@ -1,0 +1,142 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_DETAIL_CONFIG_ENV_HPP
+#define WSOUT_DETAIL_CONFIG_ENV_HPP
+
+// Benthos-style environment interpolation of config strings:
+//   ${VAR}          the value of VAR; an unset VAR is an error
+//   ${VAR:default}  the value of VAR, or `default` when VAR is unset or empty
+//   ${{VAR}}        the literal text ${VAR} (also ${{VAR:default}})
+// VAR is [0-9A-Za-z_.]+ as in Benthos; text that does not match the pattern
+// (for example "${ x}") is left as it is, as Benthos leaves it.
+
+#include <wsout/config.hpp>
+#include <wsout/detail/config_text.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace wsout {
+inline namespace v1 {
+namespace detail {
+
+inline bool is_env_name_char(char c) noexcept
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
+
+// Interpolates one string. `substituted` is set when at least one variable
+// was replaced (escapes do not count). Throws config_error at `where`.
+inline std::string interpolate_string(std::string_view in, env_lookup const& env, std::string const& where,
+                                      bool& substituted)
+{
+    std::string out;
+    out.reserve(in.size());
+    std::size_t i = 0;
+    while (i < in.size())
+    {
+        if (in[i] != '$' || i + 1 >= in.size() || in[i + 1] != '{')
+        {
+            out += in[i++];
+            continue;
+        }
+        // Escaped form: ${{NAME[:default]}} -> ${NAME[:default]}
+        if (i + 2 < in.size() && in[i + 2] == '{')
+        {
+            std::size_t j = i + 3;
+            while (j < in.size() && is_env_name_char(in[j]))
+                ++j;
+            if (j > i + 3 && j < in.size())
+            {
+                std::size_t close = in.find("}}", j);
+                if (close != std::string_view::npos && (in[j] == '}' || in[j] == ':'))
+                {
+                    out += "${";
+                    out += in.substr(i + 3, close - (i + 3));
+                    out += '}';
+                    i = close + 2;
+                    continue;
+                }
+            }
+            out += in[i++];
+            continue;
+        }
+        std::size_t j = i + 2;
+        while (j < in.size() && is_env_name_char(in[j]))
+            ++j;
+        if (j == i + 2 || j >= in.size() || (in[j] != '}' && in[j] != ':'))
+        {
+            out += in[i++]; // not a reference: keep the text
+            continue;
+        }
+        std::string name(in.substr(i + 2, j - (i + 2)));
+        std::optional<std::string> value = env ? env(name) : std::nullopt;
+        if (in[j] == '}')
+        {
+            if (!value)
+                throw config_error(where, "environment variable " + name +
+                                              " is not set (set it, or write ${" + name +
+                                              ":default} to give a default)");
+            out += *value;
+            i = j + 1;
+        }
+        else
+        {
+            std::size_t close = in.find('}', j + 1);
+            if (close == std::string_view::npos)
+            {
+                out += in[i++];
+                continue;
+            }
+            if (value && !value->empty())
+                out += *value;
+            else
+                out += in.substr(j + 1, close - (j + 1));
+            i = close + 1;
+        }
+        substituted = true;
+    }
+    return out;
+}
+
+// Interpolates every string value of `j` in place (object keys are left
+// alone), recording the pointers of strings that were substituted.
+inline void interpolate_json(nlohmann::json& j, env_lookup const& env, std::string const& where,
+                             std::set<std::string>& substituted)
+{
+    if (j.is_string())
+    {
+        auto const& s = j.get_ref<std::string const&>();
+        if (s.find("${") == std::string::npos)
+            return;
+        bool changed = false;
+        std::string r = interpolate_string(s, env, where, changed);
+        j = std::move(r);
+        if (changed)
+            substituted.insert(where);
+    }
+    else if (j.is_object())
+    {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            interpolate_json(it.value(), env, pointer_join(where, it.key()), substituted);
+    }
+    else if (j.is_array())
+    {
+        for (std::size_t k = 0; k < j.size(); ++k)
+            interpolate_json(j[k], env, pointer_join(where, k), substituted);
+    }
+}
+
+} // namespace detail
+} // namespace v1
+} // namespace wsout
+
+#endif
