@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+#
+# Copyright (c) 2026 The wsout authors
+#
+# Distributed under the Boost Software License, Version 1.0. (See accompanying
+# file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+#
+# The demo: installs what is missing, builds wsout-cat and wsout-sink (release
+# preset), starts wsout-sink on 127.0.0.1:4195 (the url a default config points
+# at), streams sample telemetry (JSON lines) through
+#   wsout-cat --url ws://127.0.0.1:4195/post/ws --text
+# stops the sink and shows what arrived.
+#
+#   bash scripts/demo.sh                         # as root on a fresh Debian 12
+#   WSOUT_DEMO_PORT=4196 bash scripts/demo.sh    # when 4195 is taken
+#   WSOUT_DEMO_MESSAGES=100000 bash scripts/demo.sh
+
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+port=${WSOUT_DEMO_PORT:-4195}
+count=${WSOUT_DEMO_MESSAGES:-1000}
+
+bash scripts/setup-debian.sh
+
+echo "== build wsout-cat and wsout-sink (preset release)"
+cmake --preset release >/dev/null
+cmake --build --preset release --target wsout-cat wsout-sink
+
+bin=build/release/examples
+work=build/release/demo
+mkdir -p "$work"
+rm -f "$work"/received.txt "$work"/sink.log
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if listening "$port"; then
+    cat >&2 <<MSG
+demo: port $port on 127.0.0.1 is already in use by another program, so
+wsout-sink cannot listen there. Stop that program (see: ss -ltnp 'sport = :$port')
+or run the demo on another port:  WSOUT_DEMO_PORT=4196 bash scripts/demo.sh
+MSG
+    exit 1
+fi
+
+echo "== start wsout-sink on 127.0.0.1:$port"
+"$bin/wsout-sink" --host 127.0.0.1 --port "$port" --print >"$work/received.txt" 2>"$work/sink.log" &
+sink=$!
+cleanup() { kill "$sink" 2>/dev/null || true; }
+trap cleanup EXIT
+
+for _ in $(seq 100); do
+    if ! kill -0 "$sink" 2>/dev/null; then
+        echo "demo: wsout-sink exited before listening on 127.0.0.1:$port:" >&2
+        cat "$work/sink.log" >&2
+        exit 1
+    fi
+    listening "$port" && break
+    sleep 0.1
+done
+listening "$port" || {
+    echo "demo: wsout-sink is not listening on 127.0.0.1:$port after 10 s" >&2
+    exit 1
+}
+
+echo "== generate $count telemetry lines"
+awk -v n="$count" 'BEGIN {
+    srand(4195)
+    split("cpu_percent mem_mb disk_io_kbps net_rx_kbps", metric, " ")
+    for (i = 1; i <= n; i++)
+        printf "{\"seq\":%d,\"ts\":%d,\"host\":\"edge-%02d\",\"metric\":\"%s\",\"value\":%.2f}\n",
+               i, 1767225600 + i, i % 8, metric[i % 4 + 1], rand() * 100
+}' >"$work/telemetry.jsonl"
+head -n 2 "$work/telemetry.jsonl"
+
+echo "== wsout-cat --url ws://127.0.0.1:$port/post/ws --text < telemetry.jsonl"
+rc=0
+"$bin/wsout-cat" --url "ws://127.0.0.1:$port/post/ws" --text <"$work/telemetry.jsonl" || rc=$?
+
+echo "== stop wsout-sink"
+kill -INT "$sink" 2>/dev/null || true
+for _ in $(seq 50); do kill -0 "$sink" 2>/dev/null || break; sleep 0.1; done
+kill "$sink" 2>/dev/null || true
+wait "$sink" 2>/dev/null || true
+trap - EXIT
+
+echo "== what arrived"
+sed 's/^/sink: /' "$work/sink.log"
+received=$(wc -l <"$work/received.txt")
+echo "messages sent: $count, received: $received"
+echo "first and last received:"
+head -n 3 "$work/received.txt"
+echo "..."
+tail -n 1 "$work/received.txt"
+if cmp -s "$work/telemetry.jsonl" "$work/received.txt"; then
+    echo "received == sent: every message arrived, byte-exact and in order"
+else
+    echo "received differs from sent (diff $work/telemetry.jsonl $work/received.txt)"
+    rc=${rc:-1}
+    ((rc != 0)) || rc=1
+fi
+exit "$rc"
