@@ -1,0 +1,907 @@
+// wsout::transport::tls, the HTTP CONNECT tunnel and proxy selection, against
+// real things: an in-process Asio TLS server with a PKI generated at test
+// time, Debian's tinyproxy, and (end to end) python3-websockets over TLS.
+
+#include <wsout/proxy.hpp>
+#include <wsout/transport/tls.hpp>
+#include <wsout/websocket_output.hpp>
+
+#include "support/catch.hpp"
+#include "support/certs.hpp"
+#include "support/process.hpp"
+#include "support/tinyproxy.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using wsout::error_code;
+using wsout::transport::connect_step;
+
+namespace {
+
+wsout_test::pki& test_pki()
+{
+    static wsout_test::pki p;
+    return p;
+}
+
+//----------------------------------------------------------------------------
+// An in-process server on its own thread: plain TCP or TLS; records what each
+// connection did. With a greeting it writes that first (a fake proxy).
+
+struct server_options
+{
+    wsout_test::credential const* cred = nullptr; // null: plain TCP
+    std::string client_ca_file;                    // non-empty: require a client cert
+    int max_version = 0;                           // e.g. TLS1_2_VERSION
+    std::string greeting;                          // written on accept
+    bool close_after_greeting = false;
+};
+
+server_options with_cert(wsout_test::credential const& c)
+{
+    server_options o;
+    o.cred = &c;
+    return o;
+}
+
+struct session_result
+{
+    error_code handshake;       // TLS handshake result (server side)
+    bool client_cert = false;   // the client presented a certificate
+    std::string received;       // application bytes received until EOF
+    error_code end;             // how reading ended
+};
+
+class test_server
+{
+public:
+    explicit test_server(server_options o)
+        : opts_(std::move(o))
+        , ctx_(ssl::context::tls_server)
+        , acceptor_(ioc_, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0))
+    {
+        if (opts_.cred)
+        {
+            ctx_.use_certificate_chain_file(opts_.cred->cert_file);
+            ctx_.use_private_key_file(opts_.cred->key_file, ssl::context::pem);
+            if (!opts_.client_ca_file.empty())
+            {
+                ctx_.load_verify_file(opts_.client_ca_file);
+                ctx_.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+            }
+            if (opts_.max_version)
+                SSL_CTX_set_max_proto_version(ctx_.native_handle(), opts_.max_version);
+        }
+        accept();
+        thread_ = std::thread([this] { ioc_.run(); });
+    }
+
+    ~test_server()
+    {
+        net::post(ioc_, [this] {
+            error_code ec;
+            acceptor_.close(ec);
+            for (auto& c : closers_)
+                c();
+        });
+        work_.reset();
+        ioc_.stop();
+        thread_.join();
+    }
+
+    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+    /// The result of the n-th connection (0-based) once it has finished.
+    std::optional<session_result> wait(std::size_t n, std::chrono::milliseconds timeout = 10s)
+    {
+        std::unique_lock<std::mutex> lock(m_);
+        if (!cv_.wait_for(lock, timeout, [&] { return done_.size() > n; }))
+            return std::nullopt;
+        return done_[n];
+    }
+
+private:
+    struct session : std::enable_shared_from_this<session>
+    {
+        test_server& srv;
+        ssl::stream<tcp::socket> stream;
+        session_result result;
+        char buf[16384];
+
+        session(test_server& s, tcp::socket sock)
+            : srv(s)
+            , stream(std::move(sock), s.ctx_)
+        {
+        }
+
+        void start()
+        {
+            auto self = shared_from_this();
+            srv.closers_.push_back([w = std::weak_ptr<session>(self)] {
+                if (auto s = w.lock())
+                {
+                    error_code ec;
+                    s->stream.lowest_layer().close(ec);
+                }
+            });
+            if (!srv.opts_.greeting.empty())
+            {
+                net::async_write(stream.next_layer(), net::buffer(srv.opts_.greeting), [self](error_code ec, std::size_t) {
+                    if (self->srv.opts_.close_after_greeting || ec)
+                    {
+                        error_code ig;
+                        self->stream.next_layer().shutdown(tcp::socket::shutdown_send, ig);
+                    }
+                    self->read_plain();
+                });
+                return;
+            }
+            if (!srv.opts_.cred)
+                return read_plain();
+            stream.async_handshake(ssl::stream_base::server, [self](error_code ec) {
+                self->result.handshake = ec;
+                if (ec)
+                    return self->finish(ec);
+                self->result.client_cert = SSL_get0_peer_certificate(self->stream.native_handle()) != nullptr;
+                self->read_tls();
+            });
+        }
+
+        void read_plain()
+        {
+            auto self = shared_from_this();
+            stream.next_layer().async_read_some(net::buffer(buf), [self](error_code ec, std::size_t n) {
+                self->result.received.append(self->buf, n);
+                if (ec)
+                    return self->finish(ec);
+                self->read_plain();
+            });
+        }
+
+        void read_tls()
+        {
+            auto self = shared_from_this();
+            stream.async_read_some(net::buffer(buf), [self](error_code ec, std::size_t n) {
+                self->result.received.append(self->buf, n);
+                if (ec)
+                {
+                    if (ec == net::error::eof) // the client's close_notify: answer it
+                        return self->stream.async_shutdown([self, ec](error_code) { self->finish(ec); });
+                    return self->finish(ec);
+                }
+                self->read_tls();
+            });
+        }
+
+        void finish(error_code ec)
+        {
+            result.end = ec;
+            error_code ig;
+            stream.lowest_layer().close(ig);
+            std::lock_guard<std::mutex> lock(srv.m_);
+            srv.done_.push_back(result);
+            srv.cv_.notify_all();
+        }
+    };
+
+    void accept()
+    {
+        acceptor_.async_accept([this](error_code ec, tcp::socket sock) {
+            if (ec)
+                return;
+            std::make_shared<session>(*this, std::move(sock))->start();
+            accept();
+        });
+    }
+
+    server_options opts_;
+    net::io_context ioc_;
+    net::executor_work_guard<net::io_context::executor_type> work_{ioc_.get_executor()};
+    ssl::context ctx_;
+    tcp::acceptor acceptor_;
+    std::vector<std::function<void()>> closers_;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::vector<session_result> done_;
+    std::thread thread_;
+};
+
+//----------------------------------------------------------------------------
+// A client driving the Transport policy directly, with bounded waits.
+
+struct tls_client
+{
+    net::io_context ioc;
+    wsout::config cfg;
+    wsout::url server;
+    std::optional<wsout::url> proxy;
+    std::vector<std::pair<wsout::log_level, std::string>> logs;
+    wsout::log_hook log = [this](wsout::log_level l, std::string_view m) { logs.emplace_back(l, std::string(m)); };
+    wsout::transport::connect_request req{server, cfg, proxy, log};
+    wsout::transport::tls transport;
+    wsout::transport::tls::stream_type stream;
+    connect_step step = connect_step::resolve;
+    char read_buf[1024];
+
+    tls_client(wsout::config c, std::string const& url)
+        : cfg(std::move(c))
+        , server(wsout::parse_url(url, "ws,wss"))
+        , transport(cfg)
+        , stream(transport.make_stream(ioc.get_executor()))
+    {
+    }
+
+    template<class Start>
+    error_code run(Start start)
+    {
+        std::optional<error_code> r;
+        start([&r](error_code ec, auto&&...) { r = ec; });
+        ioc.restart();
+        ioc.run_for(10s);
+        REQUIRE(r.has_value()); // bounded: never hangs the suite
+        return *r;
+    }
+
+    error_code connect()
+    {
+        return run([&](auto h) { transport.async_connect(stream, req, &step, h); });
+    }
+    error_code write(std::string const& s)
+    {
+        return run([&](auto h) { net::async_write(stream, net::buffer(s), h); });
+    }
+    error_code read_some()
+    {
+        return run([&](auto h) { stream.async_read_some(net::buffer(read_buf), h); });
+    }
+    error_code shutdown()
+    {
+        return run([&](auto h) { transport.async_shutdown(stream, h); });
+    }
+    std::string detail(error_code ec) const { return transport.failure_detail(stream, ec); }
+};
+
+wsout::config trusting_ca()
+{
+    wsout::config cfg;
+    cfg.tls.enabled = true;
+    cfg.tls.root_cas_file = test_pki().ca.cert_file;
+    return cfg;
+}
+
+std::string url_for(std::uint16_t port, std::string const& host = "localhost")
+{
+    return "wss://" + host + ":" + std::to_string(port) + "/";
+}
+
+bool contains(std::string const& hay, std::string const& needle)
+{
+    return hay.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+//============================================================================
+// Trust
+
+TEST_CASE("tls: a chain trusted via root_cas_file connects, data flows, close_notify completes", "[tls]")
+{
+    test_server srv(with_cert(test_pki().server));
+    tls_client c(trusting_ca(), url_for(srv.port()));
+    auto ec = c.connect();
+    INFO(ec.message() << " / " << c.detail(ec));
+    REQUIRE(!ec);
+    CHECK(c.step == connect_step::tls_handshake);
+    REQUIRE(!c.write("hello over tls"));
+    CHECK(!c.shutdown());
+    auto r = srv.wait(0);
+    REQUIRE(r);
+    CHECK(!r->handshake);
+    CHECK(r->received == "hello over tls");
+    CHECK(r->end == net::error::eof); // our close_notify
+    CHECK(c.logs.empty());
+}
+
+TEST_CASE("tls: a chain trusted via inline root_cas connects; 127.0.0.1 is checked against IP SANs", "[tls]")
+{
+    test_server srv(with_cert(test_pki().server));
+    wsout::config cfg;
+    cfg.tls.root_cas = test_pki().other_ca.cert_pem + test_pki().ca.cert_pem; // several CAs in one PEM
+    for (std::string host : {"localhost", "127.0.0.1"})
+    {
+        tls_client c(cfg, url_for(srv.port(), host));
+        auto ec = c.connect();
+        INFO(host << ": " << ec.message() << " / " << c.detail(ec));
+        CHECK(!ec);
+    }
+}
+
+TEST_CASE("tls: the system store is not used when root CAs are configured (they replace it)", "[tls]")
+{
+    test_server srv(with_cert(test_pki().server));
+    wsout::config cfg;
+    cfg.tls.root_cas = test_pki().other_ca.cert_pem; // not the issuer
+    tls_client c(cfg, url_for(srv.port()));
+    auto ec = c.connect();
+    REQUIRE(ec);
+    CHECK(contains(c.detail(ec), "untrusted chain"));
+    CHECK(contains(c.detail(ec), "unable to get local issuer certificate"));
+}
+
+TEST_CASE("tls: a wrong host fails with a host-name mismatch naming the host", "[tls]")
+{
+    test_server srv(with_cert(test_pki().wrong_host));
+    {
+        tls_client c(trusting_ca(), url_for(srv.port()));
+        auto ec = c.connect();
+        REQUIRE(ec);
+        CHECK(ec.category() == net::error::get_ssl_category());
+        CHECK(c.step == connect_step::tls_handshake);
+        auto d = c.detail(ec);
+        INFO(d);
+        CHECK(contains(d, "ostname mismatch")); // "hostname" (3.0.x) or "Hostname"
+        CHECK(contains(d, "\"localhost\""));
+        // The code alone still says enough.
+        CHECK(contains(wsout::transport::describe_tls_error(ec, X509_V_ERR_HOSTNAME_MISMATCH),
+                       "certificate verify failed: "));
+        CHECK(contains(wsout::transport::describe_tls_error(ec, X509_V_ERR_HOSTNAME_MISMATCH), "ostname mismatch"));
+    }
+    {
+        tls_client c(trusting_ca(), url_for(srv.port(), "127.0.0.1"));
+        auto ec = c.connect();
+        REQUIRE(ec);
+        auto d = c.detail(ec);
+        INFO(d);
+        CHECK(contains(d, "IP address mismatch"));
+        CHECK(contains(d, "127.0.0.1"));
+    }
+    {
+        // server_name makes the certificate's name the one checked (and sent in SNI).
+        auto cfg = trusting_ca();
+        cfg.tls.server_name = "wrong.example";
+        tls_client c(cfg, url_for(srv.port()));
+        auto ec = c.connect();
+        INFO(ec.message() << " / " << c.detail(ec));
+        CHECK(!ec);
+    }
+}
+
+TEST_CASE("tls: a self-signed certificate is untrusted; skip_cert_verify lets it through with a warning", "[tls]")
+{
+    test_server srv(with_cert(test_pki().self_signed));
+    {
+        tls_client c(trusting_ca(), url_for(srv.port()));
+        auto ec = c.connect();
+        REQUIRE(ec);
+        auto d = c.detail(ec);
+        INFO(d);
+        CHECK(contains(d, "self-signed certificate"));
+        CHECK(contains(d, "untrusted"));
+    }
+    {
+        wsout::config cfg;
+        cfg.tls.skip_cert_verify = true;
+        tls_client c(cfg, url_for(srv.port()));
+        auto ec = c.connect();
+        INFO(ec.message());
+        REQUIRE(!ec);
+        CHECK(c.detail(ec).empty());
+        REQUIRE(c.logs.size() == 1);
+        CHECK(c.logs[0].first == wsout::log_level::warn);
+        CHECK(contains(c.logs[0].second, "skip_cert_verify"));
+        REQUIRE(!c.write("x"));
+        CHECK(!c.shutdown());
+    }
+}
+
+TEST_CASE("tls: an expired certificate fails with 'certificate has expired'", "[tls]")
+{
+    test_server srv(with_cert(test_pki().expired));
+    tls_client c(trusting_ca(), url_for(srv.port()));
+    auto ec = c.connect();
+    REQUIRE(ec);
+    auto d = c.detail(ec);
+    INFO(d);
+    CHECK(contains(d, "certificate has expired"));
+    CHECK(ec == wsout::condition::permanent);
+}
+
+TEST_CASE("tls: a protocol-version mismatch is reported as such", "[tls]")
+{
+    server_options o = with_cert(test_pki().server);
+    o.max_version = TLS1_2_VERSION;
+    test_server srv(o);
+    auto cfg = trusting_ca();
+    cfg.tls.min_version = "1.3";
+    tls_client c(cfg, url_for(srv.port()));
+    auto ec = c.connect();
+    REQUIRE(ec);
+    auto d = c.detail(ec);
+    INFO(ec.message() << " / " << d);
+    CHECK(contains(d, "no TLS protocol version in common"));
+    // TLS 1.2 against the same server is fine.
+    tls_client ok(trusting_ca(), url_for(srv.port()));
+    CHECK(!ok.connect());
+}
+
+TEST_CASE("tls: a plain TCP server on a wss:// url is reported as not speaking TLS", "[tls]")
+{
+    server_options o;
+    o.greeting = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+    test_server srv(o);
+    tls_client c(trusting_ca(), url_for(srv.port()));
+    auto ec = c.connect();
+    REQUIRE(ec);
+    auto d = c.detail(ec);
+    INFO(ec.message() << " / " << d);
+    CHECK(contains(d, "did not answer with TLS"));
+}
+
+//============================================================================
+// Mutual TLS
+
+TEST_CASE("tls: mTLS accepts our client certificate (files and inline) and rejects a client without one", "[tls][mtls]")
+{
+    for (int max : {0, TLS1_2_VERSION})
+    {
+        server_options o = with_cert(test_pki().server);
+        o.client_ca_file = test_pki().ca.cert_file;
+        o.max_version = max;
+        test_server srv(o);
+        DYNAMIC_SECTION("server max version " << (max ? "1.2" : "1.3"))
+        {
+            {
+                auto cfg = trusting_ca();
+                cfg.tls.client_certs.push_back({});
+                cfg.tls.client_certs[0].cert_file = test_pki().client.cert_file;
+                cfg.tls.client_certs[0].key_file = test_pki().client.key_file;
+                tls_client c(cfg, url_for(srv.port()));
+                auto ec = c.connect();
+                INFO(ec.message() << " / " << c.detail(ec));
+                REQUIRE(!ec);
+                REQUIRE(!c.write("mtls"));
+                CHECK(!c.shutdown());
+                auto r = srv.wait(0);
+                REQUIRE(r);
+                CHECK(!r->handshake);
+                CHECK(r->client_cert);
+                CHECK(r->received == "mtls");
+            }
+            {
+                auto cfg = trusting_ca();
+                cfg.tls.client_certs.push_back({});
+                cfg.tls.client_certs[0].cert = test_pki().client.cert_pem;
+                cfg.tls.client_certs[0].key = test_pki().client.key_pem;
+                tls_client c(cfg, url_for(srv.port()));
+                auto ec = c.connect();
+                INFO(ec.message() << " / " << c.detail(ec));
+                REQUIRE(!ec);
+                REQUIRE(!c.write("inline"));
+                CHECK(!c.shutdown());
+                auto r = srv.wait(1);
+                REQUIRE(r);
+                CHECK(r->received == "inline");
+            }
+            {
+                tls_client c(trusting_ca(), url_for(srv.port()));
+                auto ec = c.connect();
+                // TLS 1.3: the client's handshake completes before the server
+                // checks; the refusal arrives with the first read.
+                if (!ec)
+                    ec = c.read_some();
+                REQUIRE(ec);
+                auto d = c.detail(ec);
+                INFO(ec.message() << " / " << d);
+                if (max)
+                    CHECK(contains(d, "may require a client certificate"));
+                else
+                    CHECK(contains(d, "the server requires a client certificate"));
+                auto r = srv.wait(2);
+                REQUIRE(r);
+                CHECK(r->handshake);
+            }
+        }
+    }
+}
+
+TEST_CASE("tls: an encrypted client key with the right password works; a wrong or missing one is a config_error", "[tls][mtls]")
+{
+    server_options o = with_cert(test_pki().server);
+    o.client_ca_file = test_pki().ca.cert_file;
+    test_server srv(o);
+    auto cfg = trusting_ca();
+    cfg.tls.client_certs.push_back({});
+    cfg.tls.client_certs[0].cert_file = test_pki().client.cert_file;
+    cfg.tls.client_certs[0].key_file = test_pki().client_key_encrypted_file;
+    cfg.tls.client_certs[0].password = test_pki().password;
+    {
+        tls_client c(cfg, url_for(srv.port()));
+        auto ec = c.connect();
+        INFO(ec.message() << " / " << c.detail(ec));
+        REQUIRE(!ec);
+        REQUIRE(!c.write("enc"));
+        CHECK(!c.shutdown());
+        auto r = srv.wait(0);
+        REQUIRE(r);
+        CHECK(r->client_cert);
+        CHECK(r->received == "enc");
+    }
+    cfg.tls.client_certs[0].password = "Tr0ub4dor&3";
+    try
+    {
+        wsout::transport::tls t(cfg);
+        FAIL("a wrong password must not construct");
+    }
+    catch (wsout::config_error const& e)
+    {
+        CHECK(e.pointer() == "/tls/client_certs/0/password");
+        CHECK(contains(e.what(), "wrong password"));
+        CHECK(!contains(e.what(), "Tr0ub4dor&3")); // the password itself never appears
+        CHECK(!contains(e.what(), "BEGIN"));
+    }
+    cfg.tls.client_certs[0].password.clear();
+    try
+    {
+        wsout::transport::tls t(cfg);
+        FAIL("a missing password must not construct");
+    }
+    catch (wsout::config_error const& e)
+    {
+        CHECK(e.pointer() == "/tls/client_certs/0/password");
+        CHECK(contains(e.what(), "encrypted"));
+    }
+}
+
+//============================================================================
+// Bad settings
+
+TEST_CASE("tls: bad settings are config_errors naming the field, never echoing key material", "[tls][config]")
+{
+    auto expect_error = [](wsout::config const& cfg, std::string const& pointer, std::string const& text) {
+        try
+        {
+            wsout::transport::tls t(cfg);
+            FAIL("expected a config_error at " << pointer);
+        }
+        catch (wsout::config_error const& e)
+        {
+            INFO(e.what());
+            CHECK(e.pointer() == pointer);
+            CHECK(contains(e.what(), text));
+            CHECK(!contains(e.what(), "PRIVATE KEY-----\n"));
+            CHECK(!contains(e.what(), test_pki().client.key_pem.substr(28, 40)));
+        }
+    };
+    wsout::config cfg;
+    cfg.tls.root_cas_file = test_pki().dir + "/missing.pem";
+    expect_error(cfg, "/tls/root_cas_file", "cannot read");
+    cfg.tls.root_cas_file = test_pki().client.key_file; // a key, not a certificate
+    expect_error(cfg, "/tls/root_cas_file", "no PEM certificate found");
+    cfg.tls.root_cas_file.clear();
+    cfg.tls.root_cas = "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
+    expect_error(cfg, "/tls/root_cas", "cannot parse PEM certificate #1");
+    cfg.tls.root_cas.clear();
+    cfg.tls.min_version = "1.1";
+    expect_error(cfg, "/tls/min_version", "expected \"1.2\" or \"1.3\"");
+    cfg.tls.min_version = "1.2";
+
+    wsout::client_cert_config cc;
+    cc.cert_file = test_pki().client.cert_file;
+    cc.key_file = test_pki().server.key_file; // another key
+    cfg.tls.client_certs = {cc};
+    expect_error(cfg, "/tls/client_certs/0/key_file", "does not match the certificate");
+    cc.key_file.clear();
+    cc.key = "garbage " + test_pki().client.key_pem.substr(28, 40);
+    cfg.tls.client_certs = {cc};
+    expect_error(cfg, "/tls/client_certs/0/key", "no usable PEM private key");
+    cc.key.clear();
+    cfg.tls.client_certs = {cc};
+    expect_error(cfg, "/tls/client_certs/0", "needs key or key_file");
+    cc.key_file = test_pki().client.key_file;
+    cc.cert_file = test_pki().dir + "/nope.pem";
+    cfg.tls.client_certs = {cc};
+    expect_error(cfg, "/tls/client_certs/0/cert_file", "cannot read");
+    cc.cert_file = test_pki().client.cert_file;
+    cfg.tls.client_certs = {cc, cc};
+    expect_error(cfg, "/tls/client_certs/1", "same key type");
+}
+
+TEST_CASE("tls: enable_renegotiation toggles SSL_OP_NO_RENEGOTIATION", "[tls][config]")
+{
+    wsout::config cfg;
+    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) & SSL_OP_NO_RENEGOTIATION) != 0);
+    cfg.tls.enable_renegotiation = true;
+    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) & SSL_OP_NO_RENEGOTIATION) == 0);
+    CHECK(SSL_CTX_get_min_proto_version(wsout::transport::tls(cfg).context().native_handle()) == TLS1_2_VERSION);
+    CHECK(SSL_CTX_get_verify_mode(wsout::transport::tls(cfg).context().native_handle()) == SSL_VERIFY_PEER);
+}
+
+//============================================================================
+// Proxy selection (pure)
+
+namespace {
+
+wsout::env_lookup fake_env(std::map<std::string, std::string> vars)
+{
+    return [vars = std::move(vars)](std::string const& name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        if (it == vars.end())
+            return std::nullopt;
+        return it->second;
+    };
+}
+
+std::string selected(std::string const& server_url, std::map<std::string, std::string> env, std::string proxy_url = "")
+{
+    wsout::config cfg;
+    cfg.proxy_url = std::move(proxy_url);
+    auto p = wsout::select_proxy(cfg, wsout::parse_url(server_url, "ws,wss"), fake_env(std::move(env)));
+    if (!p)
+        return "direct";
+    std::string s = p->host + ":" + std::to_string(p->port);
+    if (!p->username.empty() || !p->password.empty())
+        s = p->username + ":" + p->password + "@" + s;
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("proxy selection: the environment as curl reads it", "[proxy][env]")
+{
+    CHECK(selected("wss://a.example/", {}) == "direct");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:3128"}}) == "p:3128");
+    CHECK(selected("wss://a.example/", {{"HTTPS_PROXY", "http://P:3128"}}) == "p:3128");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://lower:1"}, {"HTTPS_PROXY", "http://upper:2"}}) == "lower:1");
+    CHECK(selected("wss://a.example/", {{"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:2"}}) == "upper:2");
+    CHECK(selected("wss://a.example/", {{"http_proxy", "http://p:3128"}}) == "direct");
+    CHECK(selected("ws://a.example/", {{"http_proxy", "http://p:3128"}}) == "p:3128");
+    CHECK(selected("ws://a.example/", {{"HTTP_PROXY", "http://p:3128"}}) == "direct"); // curl: lower case only
+    CHECK(selected("ws://a.example/", {{"https_proxy", "http://p:3128"}}) == "direct");
+    // curl: scheme optional, default port 1080
+    CHECK(selected("ws://a.example/", {{"http_proxy", "p.corp"}}) == "p.corp:1080");
+    CHECK(selected("ws://a.example/", {{"http_proxy", "p.corp:8080"}}) == "p.corp:8080");
+    CHECK(selected("ws://a.example/", {{"http_proxy", "http://[::1]:8080"}}) == "::1:8080");
+    CHECK(selected("ws://a.example/", {{"http_proxy", "http://us%20er:p%40ss@p:1"}}) == "us er:p@ss@p:1");
+}
+
+TEST_CASE("proxy selection: no_proxy", "[proxy][env]")
+{
+    auto with = [](std::string const& server, std::string const& no_proxy) {
+        return selected(server, {{"https_proxy", "http://p:1"}, {"http_proxy", "http://p:1"}, {"no_proxy", no_proxy}});
+    };
+    CHECK(with("wss://a.example/", "*") == "direct");
+    CHECK(with("wss://a.example/", "a.example") == "direct");
+    CHECK(with("wss://api.a.example/", "a.example") == "direct");
+    CHECK(with("wss://api.a.example/", ".a.example") == "direct");
+    CHECK(with("wss://a.example/", ".a.example") == "direct");
+    CHECK(with("wss://A.Example/", "a.EXAMPLE") == "direct");
+    CHECK(with("wss://bada.example/", "a.example") == "p:1");
+    CHECK(with("wss://a.example/", "b.example, c.example") == "p:1");
+    CHECK(with("wss://c.example/", "b.example, c.example") == "direct");
+    CHECK(with("wss://c.example/", "b.example c.example") == "direct");
+    CHECK(with("ws://10.1.2.3/", "10.1.2.3") == "direct");
+    CHECK(with("ws://10.1.2.3/", "10.1.2.4") == "p:1");
+    CHECK(with("ws://10.1.2.3/", "10.0.0.0/8") == "direct");
+    CHECK(with("ws://11.1.2.3/", "10.0.0.0/8") == "p:1");
+    CHECK(with("ws://192.168.1.77/", "192.168.1.64/26") == "direct");
+    CHECK(with("ws://192.168.1.128/", "192.168.1.64/26") == "p:1");
+    CHECK(with("ws://[::1]:80/", "::1") == "direct");
+    CHECK(with("ws://[::1]:80/", "[::1]") == "direct");
+    CHECK(with("ws://[fd00::5]/", "fd00::/8") == "direct");
+    CHECK(with("ws://[fe80::5]/", "fd00::/8") == "p:1");
+    CHECK(with("ws://localhost/", "127.0.0.1") == "p:1"); // no resolution, as curl
+    CHECK(with("ws://localhost/", "") == "p:1");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:1"}, {"NO_PROXY", "a.example"}}) == "direct");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:1"}, {"no_proxy", "x"}, {"NO_PROXY", "a.example"}}) == "p:1");
+}
+
+TEST_CASE("proxy selection: proxy_url wins over the environment, no_proxy included", "[proxy][env]")
+{
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://env:1"}, {"no_proxy", "*"}}, "http://cfg:3128") == "cfg:3128");
+    CHECK(selected("wss://a.example/", {}, "http://u:p%3Ax@cfg:3128") == "u:p:x@cfg:3128");
+    CHECK(selected("wss://a.example/", {}, "http://cfg") == "cfg:80"); // Benthos/Go: the scheme's port
+}
+
+TEST_CASE("proxy selection: unusable proxies are config_errors without credentials", "[proxy][env]")
+{
+    auto error_of = [](std::string const& proxy_url, std::map<std::string, std::string> env) -> std::string {
+        try
+        {
+            selected("wss://a.example/", std::move(env), proxy_url);
+        }
+        catch (wsout::config_error const& e)
+        {
+            CHECK(e.pointer() == "/proxy_url");
+            return e.what();
+        }
+        return "no error";
+    };
+    auto e1 = error_of("", {{"https_proxy", "socks5://u:s3cret@p:1080"}});
+    CHECK(contains(e1, "https_proxy"));
+    CHECK(contains(e1, "socks5"));
+    CHECK(!contains(e1, "s3cret"));
+    auto e2 = error_of("https://u:s3cret@p:443", {});
+    CHECK(contains(e2, "only http:// proxies"));
+    CHECK(!contains(e2, "s3cret"));
+    auto e3 = error_of("", {{"https_proxy", "http://u:s3cret@:99999"}});
+    CHECK(e3 != "no error");
+    CHECK(!contains(e3, "s3cret"));
+}
+
+//============================================================================
+// The CONNECT tunnel
+
+namespace {
+
+struct tcp_client
+{
+    net::io_context ioc;
+    wsout::config cfg;
+    wsout::url server;
+    std::optional<wsout::url> proxy;
+    wsout::log_hook log;
+    wsout::transport::connect_request req{server, cfg, proxy, log};
+    boost::beast::tcp_stream stream{ioc};
+    connect_step step = connect_step::resolve;
+
+    tcp_client(std::string const& url, std::string const& proxy_url)
+        : server(wsout::parse_url(url, "ws,wss"))
+    {
+        cfg.proxy_url = proxy_url;
+        proxy = wsout::select_proxy(cfg, server, fake_env({}));
+    }
+
+    error_code connect()
+    {
+        std::optional<error_code> r;
+        wsout::transport::async_connect_tcp(stream, req, &step, [&r](error_code ec) { r = ec; });
+        ioc.run_for(10s);
+        REQUIRE(r);
+        return *r;
+    }
+};
+
+} // namespace
+
+TEST_CASE("proxy: ws and wss through tinyproxy's CONNECT, with and without proxy auth", "[proxy][tinyproxy]")
+{
+    if (!wsout_test::tinyproxy::available())
+    {
+        WARN("tinyproxy is not installed (apt-get install tinyproxy-bin): skipped");
+        return;
+    }
+    test_server plain_srv({});
+    test_server tls_srv(with_cert(test_pki().server));
+    for (bool auth : {false, true})
+    {
+        wsout_test::tinyproxy proxy({{plain_srv.port(), tls_srv.port()}, auth ? "wsout" : "", auth ? "s3cret" : ""});
+        std::string const proxy_url = auth ? proxy.url_with_credentials() : proxy.url();
+        INFO("auth " << auth);
+        {
+            tcp_client c("ws://127.0.0.1:" + std::to_string(plain_srv.port()) + "/", proxy_url);
+            auto ec = c.connect();
+            INFO(ec.message() << "\n" << proxy.log());
+            REQUIRE(!ec);
+            CHECK(c.step == connect_step::proxy_connect);
+            net::write(c.stream.socket(), net::buffer(std::string("through the tunnel")));
+            c.stream.socket().shutdown(tcp::socket::shutdown_send);
+            auto r = plain_srv.wait(auth ? 1 : 0);
+            REQUIRE(r);
+            CHECK(r->received == "through the tunnel");
+        }
+        {
+            auto cfg = trusting_ca();
+            cfg.proxy_url = proxy_url;
+            tls_client c(cfg, url_for(tls_srv.port()));
+            c.proxy = wsout::select_proxy(c.cfg, c.server, fake_env({}));
+            auto ec = c.connect();
+            INFO(ec.message() << " / " << c.detail(ec) << "\n" << proxy.log());
+            REQUIRE(!ec);
+            REQUIRE(!c.write("tls through the tunnel"));
+            CHECK(!c.shutdown());
+            auto r = tls_srv.wait(auth ? 1 : 0);
+            REQUIRE(r);
+            CHECK(r->received == "tls through the tunnel");
+        }
+    }
+}
+
+TEST_CASE("proxy: a refused CONNECT is a proxy error carrying the status", "[proxy][tinyproxy]")
+{
+    if (!wsout_test::tinyproxy::available())
+    {
+        WARN("tinyproxy is not installed (apt-get install tinyproxy-bin): skipped");
+        return;
+    }
+    test_server srv({});
+    std::string const target = "ws://127.0.0.1:" + std::to_string(srv.port()) + "/";
+    {
+        // The port is not among the ConnectPorts: 403.
+        wsout_test::tinyproxy proxy({{static_cast<std::uint16_t>(srv.port() == 1 ? 2 : 1)}, "", ""});
+        tcp_client c(target, proxy.url());
+        auto ec = c.connect();
+        INFO(ec.message());
+        CHECK(ec == wsout::make_proxy_status_error(403));
+        CHECK(ec == wsout::condition::proxy_refused);
+        CHECK(ec != wsout::condition::handshake_rejected);
+        CHECK(c.step == connect_step::proxy_connect);
+        CHECK(contains(ec.message(), "the proxy refused CONNECT: HTTP 403"));
+    }
+    {
+        wsout_test::tinyproxy proxy({{srv.port()}, "wsout", "s3cret"});
+        tcp_client none(target, proxy.url());
+        auto ec = none.connect();
+        INFO(ec.message());
+        CHECK(ec == wsout::make_proxy_status_error(407));
+        CHECK(contains(ec.message(), "407 Proxy Authentication Required"));
+        tcp_client wrong(target, "http://wsout:wrong@127.0.0.1:" + std::to_string(proxy.port()));
+        // tinyproxy 1.11 answers wrong credentials with 401 (RFC 9110 says 407).
+        auto wec = wrong.connect();
+        INFO(wec.message());
+        CHECK((wec == wsout::make_proxy_status_error(407) || wec == wsout::make_proxy_status_error(401)));
+        CHECK(wec == wsout::condition::proxy_refused);
+    }
+}
+
+TEST_CASE("proxy: the CONNECT request; garbage and over-eager proxies", "[proxy]")
+{
+    // A "proxy" that answers 200 at once and records the request.
+    server_options o;
+    o.greeting = "HTTP/1.1 200 Connection established\r\n\r\n";
+    {
+        test_server fake(o);
+        tcp_client c("wss://[::1]:8443/x", "http://us%20er:p%40ss%3Aw%2Frd@127.0.0.1:" + std::to_string(fake.port()));
+        REQUIRE(!c.connect());
+        c.stream.socket().shutdown(tcp::socket::shutdown_send);
+        auto r = fake.wait(0);
+        REQUIRE(r);
+        // base64("us er:p@ss:w/rd")
+        CHECK(r->received == "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\nUser-Agent: wsout/" WSOUT_VERSION_STRING
+                             "\r\nProxy-Authorization: Basic dXMgZXI6cEBzczp3L3Jk\r\n\r\n");
+    }
+    o.greeting = "SSH-2.0-OpenSSH_9.2\r\n";
+    o.close_after_greeting = true;
+    {
+        test_server fake(o);
+        tcp_client c("ws://example.com/", "http://127.0.0.1:" + std::to_string(fake.port()));
+        auto ec = c.connect();
+        CHECK(ec == wsout::error::bad_proxy_response);
+        CHECK(ec == wsout::condition::proxy_refused);
+    }
+    o.greeting = "HTTP/1.1 200 OK\r\n\r\nunexpected";
+    {
+        test_server fake(o);
+        tcp_client c("ws://example.com/", "http://127.0.0.1:" + std::to_string(fake.port()));
+        CHECK(c.connect() == wsout::error::bad_proxy_response);
+    }
+    o.greeting = "";
+    o.close_after_greeting = false;
+    {
+        // Closes without answering.
+        o.greeting = "H";
+        o.close_after_greeting = true;
+        test_server fake(o);
+        tcp_client c("ws://example.com/", "http://127.0.0.1:" + std::to_string(fake.port()));
+        CHECK(c.connect() == wsout::error::bad_proxy_response);
+    }
+}
