@@ -139,9 +139,9 @@ public:
     {
         if (static_cast<condition>(cv) != condition::permanent)
             return ec.default_error_condition() == boost::system::error_condition(cv, *this);
-        if (ec.category() == http_status_category())
+        if (ec.category() == wsout::http_status_category())
             return ec.value() >= 400 && ec.value() < 500 && ec.value() != 408 && ec.value() != 429;
-        if (ec.category() == error_category())
+        if (ec.category() == wsout::error_category())
         {
             switch (static_cast<error>(ec.value()))
             {
@@ -157,7 +157,7 @@ public:
             default: return false;
             }
         }
-        if (ec.category() == proxy_status_category())
+        if (ec.category() == wsout::proxy_status_category())
             return ec.value() == 403 || ec.value() == 407;
         // Certificate verification failures: the SSL category is compared by
         // name so this header does not pull in OpenSSL.

@@ -1,0 +1,1269 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_DETAIL_OUTPUT_IMPL_HPP
+#define WSOUT_DETAIL_OUTPUT_IMPL_HPP
+
+// The engine behind websocket_output: one strand owns the connection, the
+// writer and the reader; producers on any thread hand messages over through
+// a mutex-protected queue.
+//
+// Life of a message: accepted into `pending_` (any thread) -> moved to
+// `writing_` by the writer (strand) -> framed into the write buffer, many
+// frames per socket write -> reported sent once its last byte was written,
+// or failed with an error. A connection loss keeps unsent messages for the
+// next connection; nothing is dropped without a report.
+
+#include <wsout/config.hpp>
+#include <wsout/detail/completion.hpp>
+#include <wsout/detail/frame.hpp>
+#include <wsout/detail/upgrade.hpp>
+#include <wsout/error.hpp>
+#include <wsout/handshake.hpp>
+#include <wsout/log.hpp>
+#include <wsout/stats.hpp>
+#include <wsout/transport/tcp.hpp>
+#include <wsout/url.hpp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace wsout {
+inline namespace v1 {
+namespace detail {
+
+/// A view of one message's bytes.
+struct message_ref
+{
+    unsigned char const* data = nullptr;
+    std::size_t size = 0;
+};
+
+/** One accepted write: a single message or a batch, with one completion.
+
+    The bytes are either the caller's (async_write with a buffer: the caller
+    keeps them alive until completion) or owned here.
+*/
+struct write_entry
+{
+    message_ref single;
+    std::vector<message_ref> batch; // empty for a single message
+    std::string owned;
+    std::vector<std::string> owned_batch;
+    completion done;
+    std::size_t bytes = 0;
+    /// Messages of this entry already written on a connection (they are
+    /// not written again after a reconnect: no duplicates inside a batch).
+    std::size_t first_unsent = 0;
+    bool is_batch = false;
+    /// The single message lives in `owned` (its address may change when
+    /// the entry moves: a short string's bytes are inside the object).
+    bool single_is_owned = false;
+
+    std::size_t count() const noexcept { return is_batch ? batch.size() : 1; }
+    message_ref at(std::size_t i) const noexcept
+    {
+        if (is_batch)
+            return batch[i];
+        if (single_is_owned)
+            return {reinterpret_cast<unsigned char const*>(owned.data()), owned.size()};
+        return single;
+    }
+};
+
+template<class Transport, class Auth>
+class output_impl : public std::enable_shared_from_this<output_impl<Transport, Auth>>
+{
+public:
+    using stream_type = typename Transport::stream_type;
+    using executor_type = boost::asio::any_io_executor;
+    using strand_type = boost::asio::strand<executor_type>;
+    using clock = std::chrono::steady_clock;
+
+    output_impl(executor_type ex, config cfg, url server, std::optional<url> proxy, Transport t, Auth a)
+        : ex_(std::move(ex))
+        , strand_(boost::asio::make_strand(ex_))
+        , cfg_(std::move(cfg))
+        , server_(std::move(server))
+        , proxy_(std::move(proxy))
+        , transport_(std::move(t))
+        , auth_(std::move(a))
+        , parser_(cfg_.max_inbound_message_bytes)
+        , watchdog_(strand_)
+        , write_timer_(strand_)
+        , keepalive_timer_(strand_)
+        , backoff_timer_(strand_)
+        , close_timer_(strand_)
+    {
+        wbuf_.reserve(write_buffer_limit_ + max_frame_header_size + 4 * (max_control_payload + max_frame_header_size));
+    }
+
+    executor_type const& get_executor() const noexcept { return ex_; }
+    config const& get_config() const noexcept { return cfg_; }
+    Transport& transport() noexcept { return transport_; }
+    Auth& auth() noexcept { return auth_; }
+
+    void set_log_hook(log_hook h)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        log_ = std::make_shared<log_hook const>(std::move(h));
+    }
+
+    //--------------------------------------------------------------------
+    // Entry points: any thread.
+
+    void start_connect(completion c)
+    {
+        boost::asio::post(strand_, [self = this->shared_from_this(), c = std::move(c)]() mutable {
+            self->do_connect(std::move(c));
+        });
+    }
+
+    /** Accept a write. With `fail_if_full`, a full queue rejects it at once
+        (try_write); the entry is then handed back untouched through
+        `rejected` and false is returned.
+    */
+    bool start_write(write_entry&& e, bool fail_if_full = false)
+    {
+        if (e.count() == 0)
+        {
+            e.done.complete({});
+            return true;
+        }
+        bool kick = false;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            error_code refuse = admission_error_locked();
+            if (!refuse && fail_if_full &&
+                (in_flight_ + e.count() > cfg_.max_in_flight || in_flight_bytes_ + e.bytes > cfg_.max_in_flight_bytes) &&
+                in_flight_ != 0)
+                refuse = error::would_block;
+            if (refuse)
+            {
+                if (fail_if_full)
+                    return false;
+                stat_error_ += e.count();
+                e.done.complete(refuse);
+                return true;
+            }
+            in_flight_ += e.count();
+            in_flight_bytes_ += e.bytes;
+            pending_.push_back(std::move(e));
+            if (!kick_posted_)
+            {
+                kick_posted_ = true;
+                kick = true;
+            }
+        }
+        if (kick)
+            boost::asio::post(strand_, [self = this->shared_from_this()] { self->on_kick(); });
+        return true;
+    }
+
+    void start_close(completion c)
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (accept_state_ == accept_state::accepting)
+                accept_state_ = accept_state::closing;
+        }
+        boost::asio::post(strand_, [self = this->shared_from_this(), c = std::move(c)]() mutable {
+            self->do_close(std::move(c));
+        });
+    }
+
+    /// From the output's destructor: stop everything, fail what is pending.
+    void abandon() noexcept
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            accept_state_ = accept_state::closed;
+            closed_error_ = boost::asio::error::operation_aborted;
+        }
+        try
+        {
+            boost::asio::post(strand_, [self = this->shared_from_this()] {
+                self->shutdown_all(boost::asio::error::operation_aborted);
+            });
+        }
+        catch (...)
+        {
+            // Posting allocates; if it fails the io_context's destruction
+            // still frees everything, completing nothing (Asio's rule).
+        }
+    }
+
+    output_stats stats() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        output_stats s;
+        s.output_sent = stat_sent_;
+        s.output_sent_bytes = stat_sent_bytes_;
+        s.output_batch_sent = stat_batch_sent_;
+        s.output_error = stat_error_;
+        s.output_retried = stat_retried_;
+        s.output_connection_up = stat_conn_up_;
+        s.output_connection_failed = stat_conn_failed_;
+        s.output_connection_lost = stat_conn_lost_;
+        s.in_flight = in_flight_;
+        s.in_flight_bytes = in_flight_bytes_;
+        s.frames_written = stat_frames_;
+        s.socket_writes = stat_writes_;
+        s.inbound_messages = stat_inbound_;
+        s.state = public_state_;
+        s.last_error = failure_.code;
+        return s;
+    }
+
+    failure_info last_failure() const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return failure_;
+    }
+
+private:
+    enum class accept_state
+    {
+        not_connected, // writes fail with not_connected
+        accepting,     // writes are queued
+        closing,       // close requested: writes fail with output_closed
+        closed         // writes fail with closed_error_
+    };
+
+    //--------------------------------------------------------------------
+    // Strand-only from here on.
+
+    std::shared_ptr<output_impl> self() { return this->shared_from_this(); }
+
+    void log(log_level level, std::string const& msg)
+    {
+        std::shared_ptr<log_hook const> h;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            h = log_;
+        }
+        if (h && *h)
+        {
+            try
+            {
+                (*h)(level, msg);
+            }
+            catch (...)
+            {
+                // A throwing log hook must not take the connection down.
+            }
+        }
+    }
+
+    error_code admission_error_locked() const
+    {
+        switch (accept_state_)
+        {
+        case accept_state::not_connected: return error::not_connected;
+        case accept_state::accepting: return {};
+        case accept_state::closing: return error::output_closed;
+        case accept_state::closed: return closed_error_ ? closed_error_ : make_error_code(error::output_closed);
+        }
+        return error::output_closed;
+    }
+
+    void set_public_state(output_state s)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        public_state_ = s;
+    }
+
+    std::string server_text() const
+    {
+        std::string s = server_.scheme + "://" + server_.host_header() + server_.path;
+        return s;
+    }
+
+    void record_failure(error_code ec, bool connecting, std::string detail = {})
+    {
+        std::string msg;
+        if (connecting)
+        {
+            msg = std::string(transport::to_string(step_)) + " for " + server_text();
+            if (proxy_)
+                msg += " (through proxy " + proxy_->authority() + ")";
+            msg += " failed: ";
+        }
+        msg += ec.message();
+        if (!detail.empty())
+            msg += " (" + detail + ")";
+        std::lock_guard<std::mutex> lock(mutex_);
+        failure_.code = ec;
+        failure_.step = step_;
+        failure_.while_connecting = connecting;
+        failure_.message = std::move(msg);
+    }
+
+    //--------------------------------------------------------------------
+    // Connecting
+
+    void do_connect(completion c)
+    {
+        if (state_ == state::open || state_ == state::closing)
+            return c.complete(error::already_connected);
+        if (state_ == state::connecting || state_ == state::reconnecting)
+            return c.complete(error::already_connected);
+        connect_completion_ = std::move(c);
+        reconnecting_ = false;
+        state_ = state::connecting;
+        set_public_state(output_state::connecting);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            // Writes are accepted while the first connect runs; they fail
+            // with the connect error if it fails.
+            accept_state_ = accept_state::accepting;
+            closed_error_ = {};
+        }
+        begin_attempt();
+    }
+
+    void begin_attempt()
+    {
+        ++generation_;
+        stream_.reset();
+        stream_.emplace(transport_.make_stream(executor_type(strand_)));
+        rbuf_.clear();
+        parser_ = frame_parser(cfg_.max_inbound_message_bytes);
+        step_ = transport::connect_step::resolve;
+        arm_watchdog(cfg_.timeouts.connect, error::connect_timeout);
+        connect_req_.emplace(transport::connect_request{server_, cfg_, proxy_, log_copy()});
+        transport_.async_connect(*stream_, *connect_req_, &step_,
+                                 [self = self(), gen = generation_](error_code ec) {
+                                     self->on_transport_connected(gen, ec);
+                                 });
+    }
+
+    log_hook const& log_copy()
+    {
+        // The transport may keep the reference for the connect; hold a copy
+        // that lives as long as the attempt.
+        std::lock_guard<std::mutex> lock(mutex_);
+        attempt_log_ = log_ ? *log_ : log_hook{};
+        return attempt_log_;
+    }
+
+    void arm_watchdog(duration limit, error timeout_error)
+    {
+        watchdog_fired_ = false;
+        watchdog_.cancel();
+        if (limit.count() <= 0)
+            return;
+        watchdog_error_ = timeout_error;
+        watchdog_.expires_after(limit);
+        watchdog_.async_wait([self = self(), gen = generation_](error_code ec) {
+            if (ec || gen != self->generation_ || !self->stream_)
+                return;
+            self->watchdog_fired_ = true;
+            self->transport_.abort(*self->stream_);
+        });
+    }
+
+    void disarm_watchdog()
+    {
+        watchdog_.cancel();
+    }
+
+    error_code timeout_or(error_code ec) const
+    {
+        return watchdog_fired_ ? make_error_code(watchdog_error_) : ec;
+    }
+
+    void on_transport_connected(std::uint64_t gen, error_code ec)
+    {
+        if (gen != generation_)
+            return;
+        if (ec || watchdog_fired_)
+            return connect_failed(timeout_or(ec ? ec : make_error_code(error::connect_timeout)), transport_detail());
+        disarm_watchdog();
+        step_ = transport::connect_step::ws_handshake;
+        arm_watchdog(cfg_.timeouts.handshake, error::handshake_timeout);
+        try
+        {
+            key_ = upgrade::make_websocket_key();
+            request_ = upgrade::make_upgrade_request(server_, cfg_, key_);
+        }
+        catch (std::exception const& e)
+        {
+            return connect_failed(error::auth_failed, e.what());
+        }
+        try
+        {
+            auth_.decorate(request_, handshake_info{server_});
+        }
+        catch (std::exception const& e)
+        {
+            return connect_failed(error::auth_failed, e.what());
+        }
+        boost::beast::http::async_write(*stream_, request_,
+                                        [self = self(), gen](error_code ec, std::size_t) {
+                                            self->on_request_written(gen, ec);
+                                        });
+    }
+
+    void on_request_written(std::uint64_t gen, error_code ec)
+    {
+        if (gen != generation_)
+            return;
+        if (ec || watchdog_fired_)
+            return connect_failed(timeout_or(ec));
+        response_parser_.emplace();
+        response_parser_->header_limit(16 * 1024);
+        response_parser_->body_limit(64 * 1024);
+        boost::beast::http::async_read_header(*stream_, rbuf_, *response_parser_,
+                                              [self = self(), gen](error_code ec, std::size_t) {
+                                                  self->on_response_header(gen, ec);
+                                              });
+    }
+
+    void on_response_header(std::uint64_t gen, error_code ec)
+    {
+        if (gen != generation_)
+            return;
+        if (watchdog_fired_)
+            return connect_failed(make_error_code(watchdog_error_));
+        if (ec)
+        {
+            namespace http = boost::beast::http;
+            if (ec == http::error::header_limit)
+                return connect_failed(error::response_too_large);
+            if (ec.category() == make_error_code(http::error::end_of_stream).category())
+                return connect_failed(error::bad_http_response, "the server sent " + ec.message());
+            return connect_failed(ec);
+        }
+        auto const& res = response_parser_->get();
+        error_code bad = upgrade::check_upgrade_response(res, key_, cfg_);
+        if (bad)
+        {
+            std::string detail;
+            if (res.result_int() != 101)
+            {
+                detail = "server said \"" + std::to_string(res.result_int()) + " " +
+                         std::string(res.reason().substr(0, 100)) + "\"";
+                if (res.result_int() >= 300 && res.result_int() < 400)
+                    detail += "; redirects are not followed, location: " +
+                              std::string(res[boost::beast::http::field::location].substr(0, 200));
+            }
+            return connect_failed(bad, detail);
+        }
+        disarm_watchdog();
+        on_open();
+    }
+
+    std::string transport_detail()
+    {
+        return transport_detail_impl(transport_, 0);
+    }
+
+    // Transports may explain a failure in words (e.g. the certificate
+    // verification result) through an optional `failure_detail(stream)`.
+    template<class T>
+    auto transport_detail_impl(T& t, int) -> decltype(t.failure_detail(std::declval<stream_type const&>()), std::string())
+    {
+        if (!stream_)
+            return {};
+        return t.failure_detail(*stream_);
+    }
+    template<class T>
+    std::string transport_detail_impl(T&, long)
+    {
+        return {};
+    }
+
+    void connect_failed(error_code ec, std::string detail = {})
+    {
+        disarm_watchdog();
+        if (stream_)
+            transport_.abort(*stream_);
+        ++generation_; // ignore late completions of this attempt
+        record_failure(ec, true, std::move(detail));
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++stat_conn_failed_;
+        }
+        log(log_level::warn, last_failure().message);
+        if (reconnecting_)
+            return schedule_reconnect(ec);
+        // A connect the caller asked for: report, and fail what waited.
+        state_ = state::idle;
+        set_public_state(output_state::idle);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            accept_state_ = accept_state::not_connected;
+        }
+        fail_everything(ec);
+        connect_completion_.complete(ec);
+    }
+
+    void on_open()
+    {
+        state_ = state::open;
+        set_public_state(output_state::open);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++stat_conn_up_;
+        }
+        log(log_level::info, "connected to " + server_text());
+        backoff_started_ = false;
+        connected_once_ = true;
+        reset_cursor();
+        last_inbound_ = clock::now();
+        if (reconnecting_)
+        {
+            std::size_t resent = 0;
+            for (auto const& e : writing_)
+                resent += e.count() - e.first_unsent;
+            std::lock_guard<std::mutex> lock(mutex_);
+            stat_retried_ += resent;
+        }
+        reconnecting_ = false;
+        connect_completion_.complete({});
+        start_read(generation_);
+        arm_keepalive(generation_);
+        if (close_completion_)
+        {
+            state_ = state::closing;
+            set_public_state(output_state::closing);
+        }
+        pump();
+    }
+
+    //--------------------------------------------------------------------
+    // Reading: validate and discard what the server sends; answer control
+    // frames.
+
+    void start_read(std::uint64_t gen)
+    {
+        auto buf = rbuf_.prepare(read_chunk_);
+        stream_->async_read_some(buf, [self = self(), gen](error_code ec, std::size_t n) {
+            self->on_read(gen, ec, n);
+        });
+    }
+
+    void on_read(std::uint64_t gen, error_code ec, std::size_t n)
+    {
+        if (gen != generation_)
+            return;
+        if (ec)
+            return connection_lost(ec);
+        rbuf_.commit(n);
+        last_inbound_ = clock::now();
+        if (!process_inbound(gen))
+            return;
+        if (gen == generation_ && stream_)
+            start_read(gen);
+    }
+
+    /// Returns false when the connection ended.
+    bool process_inbound(std::uint64_t gen)
+    {
+        while (rbuf_.size() != 0 && gen == generation_)
+        {
+            auto const* p = static_cast<unsigned char const*>(rbuf_.data().data());
+            std::size_t used = 0;
+            auto ev = parser_.parse(p, rbuf_.size(), used);
+            rbuf_.consume(used);
+            switch (ev)
+            {
+            case frame_parser::event::need_more: break;
+            case frame_parser::event::message:
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                ++stat_inbound_;
+                break;
+            }
+            case frame_parser::event::ping:
+                // Only the latest ping needs an answer (RFC 6455 5.5.3).
+                queue_control(opcode::pong, parser_.control_payload(), parser_.control_size(), true);
+                pump();
+                break;
+            case frame_parser::event::pong: break;
+            case frame_parser::event::close:
+                close_received_ = true;
+                if (close_sent_)
+                {
+                    // Our close was answered. If the write that carried it
+                    // has not completed yet, on_written finishes instead.
+                    if (!writing_in_progress_)
+                        finish_close_handshake();
+                    return false;
+                }
+                // The server wants to close: echo its code (RFC 6455 5.5.1),
+                // then treat the connection as lost.
+                server_close_code_ = parser_.close_code();
+                {
+                    unsigned char code[2] = {static_cast<unsigned char>(server_close_code_ >> 8),
+                                             static_cast<unsigned char>(server_close_code_ & 0xFF)};
+                    bool has_code = server_close_code_ != 1005;
+                    queue_control(opcode::close, code, has_code ? 2 : 0, false);
+                    close_sent_ = true;
+                    pump();
+                }
+                if (!writing_in_progress_)
+                {
+                    connection_lost(error::closed_by_server, "close code " + std::to_string(server_close_code_));
+                    return false;
+                }
+                // Let the close echo go out; the writer reports the loss.
+                return true;
+            case frame_parser::event::error:
+                connection_lost(parser_.error(), parser_.what());
+                return false;
+            }
+            if (ev == frame_parser::event::need_more)
+                break;
+        }
+        return true;
+    }
+
+    //--------------------------------------------------------------------
+    // Writing
+
+    void on_kick()
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            kick_posted_ = false;
+        }
+        pump();
+    }
+
+    void queue_control(opcode op, unsigned char const* data, std::size_t n, bool replace_same)
+    {
+        if (replace_same)
+        {
+            for (auto& c : controls_)
+                if (c.op == op)
+                {
+                    c.payload.assign(data, data + n);
+                    return;
+                }
+        }
+        controls_.push_back(control_frame{op, std::vector<unsigned char>(data, data + n)});
+    }
+
+    void take_pending()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        while (!pending_.empty())
+        {
+            writing_.push_back(std::move(pending_.front()));
+            pending_.pop_front();
+        }
+    }
+
+    /// Frame as much as fits and start one write.
+    void pump()
+    {
+        if (writing_in_progress_ || !stream_ || (state_ != state::open && state_ != state::closing))
+            return;
+        if (close_sent_ && controls_.empty())
+            return;
+        if (!close_sent_)
+            take_pending();
+        wbuf_.clear();
+        entries_done_in_write_ = 0;
+        frames_in_write_ = 0;
+        // Control frames go between data frames, never inside one.
+        if (!mid_frame_)
+            append_controls();
+        if (!close_sent_)
+            append_data();
+        if (state_ == state::closing && !close_sent_ && !mid_frame_ && cursor_ == writing_.size() && queue_empty())
+        {
+            // Drained: say goodbye (1000, normal closure).
+            unsigned char code[2] = {0x03, 0xE8};
+            append_frame(opcode::close, code, 2);
+            close_sent_ = true;
+        }
+        if (wbuf_.empty())
+            return;
+        writing_in_progress_ = true;
+        write_timed_out_ = false;
+        if (cfg_.timeouts.write.count() > 0)
+        {
+            write_timer_.expires_after(cfg_.timeouts.write);
+            write_timer_.async_wait([self = self(), gen = generation_](error_code ec) {
+                if (ec || gen != self->generation_ || !self->writing_in_progress_ || !self->stream_)
+                    return;
+                self->write_timed_out_ = true;
+                self->transport_.abort(*self->stream_);
+            });
+        }
+        boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
+                                 [self = self(), gen = generation_](error_code ec, std::size_t) {
+                                     self->on_written(gen, ec);
+                                 });
+    }
+
+    bool queue_empty()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return pending_.empty();
+    }
+
+    void append_frame(opcode op, unsigned char const* data, std::size_t n)
+    {
+        std::size_t old = wbuf_.size();
+        wbuf_.resize(old + frame_header_size(n) + n);
+        auto key = keys_.next();
+        auto* out = wbuf_.data() + old;
+        std::size_t h = write_frame_header(out, op, n, key);
+        mask_copy(out + h, data, n, key, 0);
+        ++frames_in_write_;
+    }
+
+    void append_controls()
+    {
+        for (auto& c : controls_)
+        {
+            append_frame(c.op, c.payload.data(), c.payload.size());
+            if (c.op == opcode::ping)
+                ping_in_write_ = true;
+        }
+        controls_.clear();
+    }
+
+    void append_data()
+    {
+        opcode op = cfg_.message_type == message_kind::text ? opcode::text : opcode::binary;
+        while (cursor_ < writing_.size() && wbuf_.size() < write_buffer_limit_)
+        {
+            write_entry& e = writing_[cursor_];
+            message_ref m = e.at(e.first_unsent);
+            if (!mid_frame_)
+            {
+                frame_key_ = keys_.next();
+                frame_offset_ = 0;
+                std::size_t old = wbuf_.size();
+                wbuf_.resize(old + max_frame_header_size);
+                std::size_t h = write_frame_header(wbuf_.data() + old, op, m.size, frame_key_);
+                wbuf_.resize(old + h);
+                mid_frame_ = true;
+                ++frames_in_write_;
+            }
+            std::size_t room = write_buffer_limit_ > wbuf_.size() ? write_buffer_limit_ - wbuf_.size() : 0;
+            std::size_t n = std::min<std::size_t>(room, m.size - frame_offset_);
+            if (n == 0 && m.size != frame_offset_)
+                break;
+            std::size_t old = wbuf_.size();
+            wbuf_.resize(old + n);
+            mask_copy(wbuf_.data() + old, m.data + frame_offset_, n, frame_key_, frame_offset_);
+            frame_offset_ += n;
+            if (frame_offset_ < m.size)
+                break; // the buffer is full mid-payload
+            mid_frame_ = false;
+            ++e.first_unsent;
+            if (e.first_unsent == e.count())
+                ++cursor_;
+        }
+    }
+
+    void on_written(std::uint64_t gen, error_code ec)
+    {
+        if (gen != generation_)
+            return;
+        writing_in_progress_ = false;
+        write_timer_.cancel();
+        if (ec || write_timed_out_)
+            return connection_lost(write_timed_out_ ? make_error_code(error::write_timeout) : ec);
+        // Entries before the cursor had every byte written: report them.
+        std::uint64_t msgs = 0, bytes = 0, batches = 0;
+        for (std::size_t i = 0; i < cursor_; ++i)
+        {
+            auto& e = writing_.front();
+            msgs += e.count();
+            bytes += e.bytes;
+            batches += e.is_batch ? 1 : 0;
+            e.done.complete({});
+            writing_.pop_front();
+        }
+        cursor_ = 0;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stat_sent_ += msgs;
+            stat_sent_bytes_ += bytes;
+            stat_batch_sent_ += batches;
+            in_flight_ -= msgs;
+            in_flight_bytes_ -= bytes;
+            stat_frames_ += frames_in_write_;
+            ++stat_writes_;
+        }
+        if (loss_deferred_)
+        {
+            loss_deferred_ = false;
+            return connection_lost(deferred_loss_, std::move(deferred_detail_));
+        }
+        if (close_received_ && close_sent_)
+        {
+            // Close frames crossed or we echoed the server's: it is over.
+            if (state_ == state::closing)
+                return finish_close_handshake();
+            return connection_lost(error::closed_by_server, "close code " + std::to_string(server_close_code_));
+        }
+        if (ping_in_write_)
+        {
+            // The pong deadline runs from when the ping left, so a slow
+            // write is judged by the write timeout, not as a dead peer.
+            ping_in_write_ = false;
+            ping_sent_at_ = clock::now();
+            if (cfg_.keepalive.pong_timeout.count() > 0)
+            {
+                keepalive_phase_ = keepalive_phase::awaiting_pong;
+                arm_keepalive(generation_);
+            }
+        }
+        pump();
+    }
+
+    //--------------------------------------------------------------------
+    // Keepalive: a ping every ping_interval; a connection that sends
+    // nothing for pong_timeout after a ping is dead.
+
+    void arm_keepalive(std::uint64_t gen)
+    {
+        if (cfg_.keepalive.ping_interval.count() <= 0)
+            return;
+        keepalive_timer_.expires_after(keepalive_phase_ == keepalive_phase::awaiting_pong
+                                           ? cfg_.keepalive.pong_timeout
+                                           : cfg_.keepalive.ping_interval);
+        keepalive_timer_.async_wait([self = self(), gen, phase = keepalive_phase_](error_code ec) {
+            if (ec || gen != self->generation_ || phase != self->keepalive_phase_)
+                return;
+            self->on_keepalive(gen);
+        });
+    }
+
+    void on_keepalive(std::uint64_t gen)
+    {
+        if (state_ != state::open && state_ != state::closing)
+            return;
+        if (keepalive_phase_ == keepalive_phase::awaiting_pong)
+        {
+            // Any frame from the server since the ping proves it alive.
+            if (last_inbound_ < ping_sent_at_)
+                return connection_lost(error::pong_timeout);
+            keepalive_phase_ = keepalive_phase::interval;
+            return arm_keepalive(gen);
+        }
+        unsigned char payload[8];
+        auto n = ++ping_counter_;
+        for (int i = 0; i < 8; ++i)
+            payload[i] = static_cast<unsigned char>(n >> (56 - 8 * i));
+        queue_control(opcode::ping, payload, sizeof payload, true);
+        // The pong deadline is armed when the ping has been written.
+        pump();
+        arm_keepalive(gen);
+    }
+
+    //--------------------------------------------------------------------
+    // Losing a connection, reconnecting
+
+    void connection_lost(error_code ec, std::string detail = {})
+    {
+        if (state_ == state::closing && close_sent_ && writing_in_progress_ && !loss_deferred_)
+        {
+            // The write carrying our close frame has not completed: let it
+            // report its messages first, then decide.
+            loss_deferred_ = true;
+            deferred_loss_ = ec;
+            deferred_detail_ = std::move(detail);
+            return;
+        }
+        if (state_ == state::closing && close_sent_ && cursor_ == writing_.size() && queue_empty() &&
+            !writing_in_progress_)
+        {
+            // Everything was sent and we said goodbye; a peer that drops
+            // TCP instead of answering our close frame lost us nothing.
+            return finish_close_handshake();
+        }
+        record_failure(ec, false, std::move(detail));
+        ++generation_;
+        cancel_connection_timers();
+        if (stream_)
+            transport_.abort(*stream_);
+        writing_in_progress_ = false;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++stat_conn_lost_;
+        }
+        log(log_level::warn, "connection lost: " + last_failure().message);
+        if (state_ == state::closing)
+        {
+            // Closing: no reconnect; what was not sent fails.
+            fail_everything(ec);
+            return complete_close(ec);
+        }
+        reconnecting_ = true;
+        state_ = state::reconnecting;
+        set_public_state(output_state::reconnecting);
+        if (error_code(ec) == condition::permanent)
+            return give_up(ec);
+        reset_cursor();
+        schedule_reconnect(ec, true);
+    }
+
+    bool queue_drained()
+    {
+        return writing_.empty() && queue_empty();
+    }
+
+    void reset_cursor()
+    {
+        mid_frame_ = false;
+        cursor_ = 0;
+        controls_.clear();
+        close_sent_ = close_received_ = false;
+        ping_in_write_ = false;
+        loss_deferred_ = false;
+        keepalive_phase_ = keepalive_phase::interval;
+    }
+
+    void schedule_reconnect(error_code last, bool immediate = false)
+    {
+        if (error_code(last) == condition::permanent)
+            return give_up(last);
+        auto now = clock::now();
+        if (!backoff_started_)
+        {
+            backoff_started_ = true;
+            backoff_start_ = now;
+            backoff_current_ = cfg_.backoff.initial_interval;
+        }
+        else if (cfg_.backoff.max_elapsed_time.count() > 0 && now - backoff_start_ >= cfg_.backoff.max_elapsed_time)
+        {
+            record_failure(error::retries_exhausted, false, "last error: " + last.message());
+            return give_up(error::retries_exhausted);
+        }
+        duration wait{0};
+        if (!immediate)
+        {
+            wait = jittered(backoff_current_);
+            auto next = std::chrono::duration_cast<duration>(backoff_current_ * cfg_.backoff.multiplier);
+            backoff_current_ = std::min(next, cfg_.backoff.max_interval);
+        }
+        log(log_level::info, "reconnecting to " + server_text() + " in " + format_duration(wait));
+        backoff_timer_.expires_after(wait);
+        backoff_timer_.async_wait([self = self()](error_code ec) {
+            if (ec || self->state_ != state::reconnecting)
+                return;
+            self->begin_attempt();
+        });
+    }
+
+    duration jittered(duration d)
+    {
+        double j = std::clamp(cfg_.backoff.jitter, 0.0, 1.0);
+        std::uniform_real_distribution<double> dist(1.0 - j, 1.0 + j);
+        return std::chrono::duration_cast<duration>(d * dist(rng_));
+    }
+
+    void give_up(error_code ec)
+    {
+        state_ = state::failed;
+        set_public_state(output_state::failed);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            accept_state_ = accept_state::closed;
+            closed_error_ = ec;
+        }
+        log(log_level::error, "giving up: " + last_failure().message);
+        fail_everything(ec);
+        if (close_completion_)
+            complete_close(ec);
+    }
+
+    /// Report every accepted message that was not sent as failed with ec.
+    void fail_everything(error_code ec)
+    {
+        std::deque<write_entry> all;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            all.swap(pending_);
+        }
+        std::uint64_t msgs = 0, bytes = 0, failed = 0;
+        auto fail = [&](write_entry& e) {
+            // Messages of a batch already written count as sent; the batch
+            // as a whole failed.
+            msgs += e.count();
+            bytes += e.bytes;
+            failed += e.count() - e.first_unsent;
+            e.done.complete(ec);
+        };
+        for (auto& e : writing_)
+            fail(e);
+        for (auto& e : all)
+            fail(e);
+        writing_.clear();
+        reset_cursor();
+        std::lock_guard<std::mutex> lock(mutex_);
+        in_flight_ -= msgs;
+        in_flight_bytes_ -= bytes;
+        stat_error_ += failed;
+    }
+
+    void cancel_connection_timers()
+    {
+        watchdog_.cancel();
+        write_timer_.cancel();
+        keepalive_timer_.cancel();
+    }
+
+    //--------------------------------------------------------------------
+    // Closing
+
+    void do_close(completion c)
+    {
+        if (close_completion_)
+        {
+            // A second close while one runs: complete when the first does.
+            extra_close_completions_.push_back(std::move(c));
+            return;
+        }
+        switch (state_)
+        {
+        case state::idle:
+        case state::failed:
+        {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                if (accept_state_ != accept_state::closed)
+                    accept_state_ = accept_state::not_connected;
+            }
+            c.complete({});
+            return;
+        }
+        case state::connecting:
+        case state::reconnecting:
+        {
+            // Not connected: nothing can be delivered any more.
+            close_completion_ = std::move(c);
+            ++generation_;
+            backoff_timer_.cancel();
+            cancel_connection_timers();
+            if (stream_)
+                transport_.abort(*stream_);
+            fail_everything(error::output_closed);
+            connect_completion_.complete(error::output_closed);
+            return complete_close({});
+        }
+        case state::open:
+        case state::closing: break;
+        }
+        close_completion_ = std::move(c);
+        state_ = state::closing;
+        set_public_state(output_state::closing);
+        if (cfg_.timeouts.close.count() > 0)
+        {
+            close_timer_.expires_after(cfg_.timeouts.close);
+            close_timer_.async_wait([self = self()](error_code ec) {
+                if (ec || !self->close_completion_)
+                    return;
+                self->close_timed_out();
+            });
+        }
+        pump();
+    }
+
+    void close_timed_out()
+    {
+        record_failure(error::close_timeout, false);
+        ++generation_;
+        cancel_connection_timers();
+        if (stream_)
+            transport_.abort(*stream_);
+        fail_everything(error::close_timeout);
+        complete_close(error::close_timeout);
+    }
+
+    void finish_close_handshake()
+    {
+        ++generation_;
+        cancel_connection_timers();
+        if (!stream_)
+            return complete_close({});
+        transport_.async_shutdown(*stream_, [self = self(), gen = generation_](error_code) {
+            if (gen != self->generation_)
+                return;
+            if (self->stream_)
+                self->transport_.abort(*self->stream_);
+            // Anything still queued (cannot happen after a drain, but a
+            // server-initiated close during closing may leave some) fails.
+            self->fail_everything(error::output_closed);
+            self->complete_close({});
+        });
+    }
+
+    void complete_close(error_code ec)
+    {
+        close_timer_.cancel();
+        backoff_timer_.cancel();
+        state_ = state::idle;
+        set_public_state(output_state::idle);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (accept_state_ != accept_state::closed)
+                accept_state_ = accept_state::not_connected;
+        }
+        if (!ec)
+            log(log_level::info, "closed connection to " + server_text());
+        stream_.reset();
+        close_completion_.complete(ec);
+        for (auto& c : extra_close_completions_)
+            c.complete(ec);
+        extra_close_completions_.clear();
+    }
+
+    void shutdown_all(error_code ec)
+    {
+        ++generation_;
+        backoff_timer_.cancel();
+        close_timer_.cancel();
+        cancel_connection_timers();
+        if (stream_)
+            transport_.abort(*stream_);
+        fail_everything(ec);
+        connect_completion_.complete(ec);
+        if (close_completion_)
+            complete_close(ec);
+        state_ = state::idle;
+        set_public_state(output_state::idle);
+        stream_.reset();
+    }
+
+    //--------------------------------------------------------------------
+
+    enum class state
+    {
+        idle,
+        connecting,
+        open,
+        reconnecting,
+        closing,
+        failed
+    };
+
+    struct control_frame
+    {
+        opcode op;
+        std::vector<unsigned char> payload;
+    };
+
+    executor_type ex_;
+    strand_type strand_;
+    config const cfg_;
+    url const server_;
+    std::optional<url> const proxy_;
+    Transport transport_;
+    Auth auth_;
+
+    // Shared with producer threads: guarded by mutex_.
+    mutable std::mutex mutex_;
+    std::deque<write_entry> pending_;
+    bool kick_posted_ = false;
+    accept_state accept_state_ = accept_state::not_connected;
+    error_code closed_error_;
+    std::uint64_t in_flight_ = 0;
+    std::uint64_t in_flight_bytes_ = 0;
+    std::uint64_t stat_sent_ = 0, stat_sent_bytes_ = 0, stat_batch_sent_ = 0, stat_error_ = 0, stat_retried_ = 0;
+    std::uint64_t stat_conn_up_ = 0, stat_conn_failed_ = 0, stat_conn_lost_ = 0;
+    std::uint64_t stat_frames_ = 0, stat_writes_ = 0, stat_inbound_ = 0;
+    output_state public_state_ = output_state::idle;
+    failure_info failure_;
+    std::shared_ptr<log_hook const> log_;
+
+    // Strand only.
+    state state_ = state::idle;
+    std::uint64_t generation_ = 0;
+    std::optional<stream_type> stream_;
+    std::optional<transport::connect_request> connect_req_;
+    log_hook attempt_log_;
+    transport::connect_step step_ = transport::connect_step::resolve;
+    completion connect_completion_;
+    completion close_completion_;
+    std::vector<completion> extra_close_completions_;
+    bool reconnecting_ = false;
+    bool connected_once_ = false;
+
+    std::string key_;
+    handshake_request request_;
+    std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> response_parser_;
+    boost::beast::flat_buffer rbuf_;
+    frame_parser parser_;
+    static constexpr std::size_t read_chunk_ = 16 * 1024;
+
+    std::deque<write_entry> writing_;
+    std::size_t cursor_ = 0; // entries before it are fully framed
+    bool mid_frame_ = false;
+    std::uint32_t frame_key_ = 0;
+    std::size_t frame_offset_ = 0;
+    std::vector<control_frame> controls_;
+    std::vector<unsigned char> wbuf_;
+    std::size_t write_buffer_limit_ = 256 * 1024;
+    std::size_t entries_done_in_write_ = 0;
+    std::uint64_t frames_in_write_ = 0;
+    bool writing_in_progress_ = false;
+    bool write_timed_out_ = false;
+    bool close_sent_ = false;
+    bool close_received_ = false;
+    bool ping_in_write_ = false;
+    bool loss_deferred_ = false;
+    error_code deferred_loss_;
+    std::string deferred_detail_;
+    std::uint16_t server_close_code_ = 1005;
+    mask_key_source keys_;
+
+    boost::asio::steady_timer watchdog_;
+    bool watchdog_fired_ = false;
+    error watchdog_error_ = error::connect_timeout;
+    boost::asio::steady_timer write_timer_;
+    boost::asio::steady_timer keepalive_timer_;
+    enum class keepalive_phase
+    {
+        interval,
+        awaiting_pong
+    };
+    keepalive_phase keepalive_phase_ = keepalive_phase::interval;
+    std::uint64_t ping_counter_ = 0;
+    clock::time_point ping_sent_at_{};
+    clock::time_point last_inbound_{};
+    boost::asio::steady_timer backoff_timer_;
+    bool backoff_started_ = false;
+    clock::time_point backoff_start_{};
+    duration backoff_current_{0};
+    std::minstd_rand rng_{std::random_device{}()};
+    boost::asio::steady_timer close_timer_;
+};
+
+} // namespace detail
+} // namespace v1
+} // namespace wsout
+
+#endif
