@@ -135,6 +135,50 @@ inline void interpolate_json(nlohmann::json& j, env_lookup const& env, std::stri
     }
 }
 
+// The inverse of interpolation for literal text: every "${NAME}" or
+// "${NAME:default}" becomes "${{NAME}}" / "${{NAME:default}}".
+inline std::string escape_interpolation(std::string_view in)
+{
+    std::string out;
+    std::size_t i = 0;
+    while (i < in.size())
+    {
+        if (in[i] == '$' && i + 2 < in.size() && in[i + 1] == '{' && in[i + 2] != '{')
+        {
+            std::size_t j = i + 2;
+            while (j < in.size() && is_env_name_char(in[j]))
+                ++j;
+            if (j > i + 2 && j < in.size() && (in[j] == '}' || in[j] == ':'))
+            {
+                std::size_t close = in.find('}', j);
+                if (close != std::string_view::npos)
+                {
+                    out += "${{";
+                    out += in.substr(i + 2, close - (i + 2));
+                    out += "}}";
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        out += in[i++];
+    }
+    return out;
+}
+
+inline void escape_interpolation_json(nlohmann::json& j)
+{
+    if (j.is_string())
+    {
+        auto const& s = j.get_ref<std::string const&>();
+        if (s.find("${") != std::string::npos)
+            j = escape_interpolation(s);
+    }
+    else if (j.is_object() || j.is_array())
+        for (auto& v : j)
+            escape_interpolation_json(v);
+}
+
 } // namespace detail
 } // namespace v1
 } // namespace wsout

@@ -134,15 +134,16 @@ inline bool has_ctl(std::string_view s, bool allow_tab) noexcept
     return false;
 }
 
-inline char first_ctl(std::string_view s) noexcept
+// The position of the first control character, or npos.
+inline std::size_t first_ctl(std::string_view s) noexcept
 {
-    for (char ch : s)
+    for (std::size_t i = 0; i < s.size(); ++i)
     {
-        unsigned char c = static_cast<unsigned char>(ch);
+        unsigned char c = static_cast<unsigned char>(s[i]);
         if (c < 0x20 || c == 0x7f)
-            return ch;
+            return i;
     }
-    return 0;
+    return std::string_view::npos;
 }
 
 inline bool is_credential_header(std::string_view name)
@@ -204,8 +205,16 @@ inline void validate_headers(config const& c)
                 throw config_error(ptr, "invalid header name: " + describe_char(static_cast<unsigned char>(ch)) +
                                             " is not allowed in an HTTP header name (RFC 9110 token)");
         // The value may be a credential: describe the problem, never echo it.
-        if (char bad = first_ctl(kv.second); bad != 0 && bad != '\t')
-            throw config_error(ptr, "invalid header value: contains " + describe_char(static_cast<unsigned char>(bad)) +
+        std::string_view value = kv.second;
+        std::size_t bad = first_ctl(value);
+        while (bad != std::string_view::npos && value[bad] == '\t')
+        {
+            std::size_t next = first_ctl(value.substr(bad + 1));
+            bad = next == std::string_view::npos ? next : bad + 1 + next;
+        }
+        if (bad != std::string_view::npos)
+            throw config_error(ptr, "invalid header value: contains " +
+                                        describe_char(static_cast<unsigned char>(value[bad])) +
                                         " (header values must not contain CR, LF, NUL or other control "
                                         "characters)");
         std::string lower = ascii_lower(name);
@@ -289,14 +298,14 @@ inline void validate_impl(config const& c)
     {
         if (c.basic_auth.username.find(':') != std::string::npos)
             throw config_error("/basic_auth/username", "must not contain ':' (RFC 7617)");
-        if (char bad = first_ctl(c.basic_auth.username))
+        if (auto bad = first_ctl(c.basic_auth.username); bad != std::string::npos)
             throw config_error("/basic_auth/username",
                                "must not contain control characters, found " +
-                                   describe_char(static_cast<unsigned char>(bad)));
-        if (char bad = first_ctl(c.basic_auth.password))
+                                   describe_char(static_cast<unsigned char>(c.basic_auth.username[bad])));
+        if (auto bad = first_ctl(c.basic_auth.password); bad != std::string::npos)
             throw config_error("/basic_auth/password",
                                "must not contain control characters, found " +
-                                   describe_char(static_cast<unsigned char>(bad)));
+                                   describe_char(static_cast<unsigned char>(c.basic_auth.password[bad])));
     }
 
     // jwt
@@ -749,6 +758,9 @@ WSOUT_DECL nlohmann::json to_json(config const& c, secrets s)
 {
     auto const& fields = detail::config_fields();
     nlohmann::json j = detail::write_object(fields, &c);
+    // A value holding "${VAR}" literally is written as "${{VAR}}", so that
+    // parsing the output gives the value back instead of interpolating it.
+    detail::escape_interpolation_json(j);
     if (s == secrets::scrub)
         detail::scrub_json(fields, j);
     return j;

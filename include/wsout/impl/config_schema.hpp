@@ -275,7 +275,10 @@ WSOUT_DECL std::string config_reference_markdown()
     out += "## Secrets\n\n"
            "Printing a config (`to_json(cfg, wsout::secrets::scrub)`, the `nlohmann::json` conversion, "
            "`wsout-cat --print-config`) replaces every non-empty secret with `!!!SECRET_SCRUBBED!!!`, Benthos' "
-           "convention; `wsout::secrets::reveal` prints them and round-trips exactly. Secrets are marked below.\n\n";
+           "convention; `wsout::secrets::reveal` prints them and round-trips exactly: "
+           "`parse_config(to_json(cfg, secrets::reveal)) == cfg`. Every field is printed, durations in Go's "
+           "format, sizes as integers; a value that holds `${VAR}` literally is printed as `${{VAR}}` so that "
+           "reading the output back does not interpolate it. Secrets are marked below.\n\n";
     out += "## All fields with their defaults\n\n```json\n";
     config const def{};
     out += to_json(def, secrets::reveal).dump(2) + "\n```\n\n";
