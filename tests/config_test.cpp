@@ -424,7 +424,7 @@ TEST_CASE("every field is parsed", "[config]")
     CHECK(def.size() == 18);
 
     CHECK(parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
-    CHECK(parse(R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "s"}})").jwt.enabled);
+    CHECK(parse(R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef"}})").jwt.enabled);
     CHECK(parse(R"({"url": "wss://h/", "tls": {"root_cas_file": "/ca.pem"}})").tls.root_cas_file == "/ca.pem");
 }
 
@@ -573,11 +573,12 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"tls": {"enabled": true}})", "/tls/enabled", "TLS needs a wss:// url, but /url is ws://"},
         {R"({"oauth": {"enabled": true}})", "/oauth/consumer_key", "required when /oauth/enabled is true"},
         {R"({"oauth": {"enabled": true, "consumer_key": "k"}})", "/oauth/consumer_secret", "required when /oauth/enabled is true"},
-        {R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s", "access_token_secret": "t"}})", "/oauth/access_token", "required when"},
+        {R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s", "access_token_secret": "t"}})", "/oauth/access_token_secret", "set but /oauth/access_token is empty"},
+        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "short"}})", "/jwt/secret", "too short for HS256: 5 bytes, at least 32"},
         {R"({"jwt": {"enabled": true}})", "/jwt/signing_method", "required when /jwt/enabled is true (one of: RS256"},
         {R"({"jwt": {"enabled": true, "signing_method": "RS256"}})", "/jwt/private_key_file", "required when /jwt/signing_method is RS256"},
         {R"({"jwt": {"enabled": true, "signing_method": "HS256"}})", "/jwt/secret", "required when /jwt/signing_method is HS256"},
-        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "s", "private_key_file": "/k"}})", "/jwt/private_key_file", "not used with HS256"},
+        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef", "private_key_file": "/k"}})", "/jwt/private_key_file", "not used with HS256"},
         {R"({"jwt": {"enabled": true, "signing_method": "ES256", "secret": "s", "private_key_file": "/k"}})", "/jwt/secret", "only used with HS256"},
         {R"({"basic_auth": {"enabled": true, "username": "a:b"}})", "/basic_auth/username", "must not contain ':'"},
         {R"({"basic_auth": {"enabled": true, "username": "a\nb"}})", "/basic_auth/username", "control characters, found LF"},

@@ -5,6 +5,10 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
+// Outside the guard: included first, this header must see the complete
+// config.hpp, whose impl/ part includes this header again.
+#include <wsout/config.hpp>
+
 #ifndef WSOUT_DETAIL_CONFIG_ENV_HPP
 #define WSOUT_DETAIL_CONFIG_ENV_HPP
 
@@ -15,7 +19,6 @@
 // VAR is [0-9A-Za-z_.]+ as in Benthos; text that does not match the pattern
 // (for example "${ x}") is left as it is, as Benthos leaves it.
 
-#include <wsout/config.hpp>
 #include <wsout/detail/config_text.hpp>
 
 #include <nlohmann/json.hpp>

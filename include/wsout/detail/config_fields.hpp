@@ -5,6 +5,10 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
+// Outside the guard: included first, this header must see the complete
+// config.hpp, whose impl/ part includes this header again.
+#include <wsout/config.hpp>
+
 #ifndef WSOUT_DETAIL_CONFIG_FIELDS_HPP
 #define WSOUT_DETAIL_CONFIG_FIELDS_HPP
 
@@ -12,7 +16,6 @@
 // secret scrubbing, docs/config.md and the JSON Schema are all derived from
 // it, so they cannot disagree.
 
-#include <wsout/config.hpp>
 #include <wsout/detail/config_text.hpp>
 
 #include <nlohmann/json.hpp>
@@ -574,7 +577,8 @@ inline std::vector<field_info> const& config_fields()
                 leaf("headers", &jwt_config::headers, K::json_object, O::benthos,
                      "Header parameters to add to the token's JOSE header (`alg` and `typ` are set by wsout)."),
                 leaf("secret", &jwt_config::secret, K::string, O::wsout,
-                     "The HMAC key for `HS256`; required with it, not allowed with the other methods.",
+                     "The HMAC key for `HS256`, at least 32 bytes (RFC 7518); required with it, not allowed with the "
+                     "other methods.",
                      flag_secret),
                 leaf("expiry", &jwt_config::expiry, K::duration, O::wsout,
                      "When non-zero, `iat` and `exp` (now + expiry) are set freshly on every handshake, so "

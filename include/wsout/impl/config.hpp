@@ -283,9 +283,9 @@ inline void validate_impl(config const& c)
         if (c.oauth.consumer_secret.empty())
             throw config_error("/oauth/consumer_secret", "required when /oauth/enabled is true");
         if (c.oauth.access_token.empty() && !c.oauth.access_token_secret.empty())
-            throw config_error("/oauth/access_token",
-                               "required when /oauth/access_token_secret is set (leave both empty for "
-                               "two-legged OAuth)");
+            throw config_error("/oauth/access_token_secret",
+                               "set but /oauth/access_token is empty (two-legged OAuth, without an access "
+                               "token, signs with an empty token secret: leave both empty)");
     }
     if (!c.oauth.request_url.empty())
     {
@@ -327,6 +327,9 @@ inline void validate_impl(config const& c)
         {
             if (c.jwt.secret.empty())
                 throw config_error("/jwt/secret", "required when /jwt/signing_method is HS256");
+            if (c.jwt.secret.size() < 32)
+                throw config_error("/jwt/secret", "too short for HS256: " + std::to_string(c.jwt.secret.size()) +
+                                                      " bytes, at least 32 are needed (RFC 7518 section 3.2)");
             if (!c.jwt.private_key_file.empty())
                 throw config_error("/jwt/private_key_file",
                                    "not used with HS256 (its key is /jwt/secret); remove it");
