@@ -197,6 +197,24 @@ WSOUT_DECL void tls_add_client_cert(SSL_CTX* ctx, client_cert_config const& c, s
         throw config_error(key_ptr, "cannot use the private key: " + tls_last_error_reason());
 }
 
+// The SSL ex_data slot that records "the server asked for a client
+// certificate and we had none": with TLS 1.3 the server's refusal arrives
+// after our handshake completed, and some servers just hang up, so this is
+// the only trace left to explain the failure.
+inline int tls_cert_requested_index()
+{
+    static int const index = ::SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+// OpenSSL calls it only when the server requests a certificate and none is
+// set; returning 0 sends none.
+inline int tls_client_cert_cb(SSL* ssl, X509**, EVP_PKEY**)
+{
+    ::SSL_set_ex_data(ssl, tls_cert_requested_index(), reinterpret_cast<void*>(1));
+    return 0;
+}
+
 WSOUT_DECL std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(tls_config const& t)
 {
     auto ctx = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
@@ -239,6 +257,7 @@ WSOUT_DECL std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(tl
     }
     ::SSL_CTX_set_verify(h, t.skip_cert_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
 
+    ::SSL_CTX_set_client_cert_cb(h, tls_client_cert_cb);
     std::vector<int> key_types;
     for (std::size_t i = 0; i < t.client_certs.size(); ++i)
         tls_add_client_cert(h, t.client_certs[i], i, key_types);
