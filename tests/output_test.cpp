@@ -372,8 +372,13 @@ TEST_CASE("server pings are answered and server messages discarded", "[output][i
     CHECK(out.stats().output_connection_lost == 0);
 }
 
-TEST_CASE("a server that closes mid-stream: reconnect and resend in order", "[output][reconnect]")
+TEST_CASE("a server that closes mid-stream: reconnect, continue in order", "[output][reconnect]")
 {
+    // Without confirm mode "sent" means "handed to the kernel": messages
+    // written after the server decided to close are lost with that
+    // connection. What must hold: nothing out of order, the stream goes on
+    // on a new connection, every message is reported, and the loss is
+    // bounded by what was in flight when the server closed.
     wsout_test::ws_server_options opts;
     opts.end_after_messages = 50;
     opts.end = wsout_test::end_action::close;
@@ -385,22 +390,29 @@ TEST_CASE("a server that closes mid-stream: reconnect and resend in order", "[ou
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
     for (int i = 0; i < 200; ++i)
-        out.write("n" + std::to_string(i));
+        out.write(std::to_string(i));
     out.close();
-    REQUIRE(server.wait_for_messages(200, 5000ms));
-    auto got = server.payloads();
-    // Every message arrived; in order per connection; the loss happened at
-    // a message boundary the server chose.
-    std::vector<std::string> expected;
-    for (int i = 0; i < 200; ++i)
-        expected.push_back("n" + std::to_string(i));
-    std::vector<std::string> unique;
-    for (auto const& p : got)
-        if (unique.empty() || unique.back() != p)
-            unique.push_back(p);
-    CHECK(unique == expected);
-    CHECK(out.stats().output_connection_up == 2);
-    CHECK(out.stats().output_connection_lost == 1);
+    REQUIRE(server.wait_for_closed(2, 3000ms));
+    auto got = server.messages();
+    REQUIRE_FALSE(got.empty());
+    int previous = -1;
+    for (auto const& m : got)
+    {
+        int n = std::stoi(m.payload);
+        // Strictly increasing: no reordering, no duplicates here (nothing was
+        // partly written when the close arrived between two writes).
+        CHECK(n > previous);
+        previous = n;
+    }
+    CHECK(got.back().payload == "199");
+    CHECK(got.back().connection == 2);
+    // The first 50 reached the server on the first connection.
+    CHECK(std::stoi(got[49].payload) == 49);
+    auto st = out.stats();
+    CHECK(st.output_sent == 200);
+    CHECK(st.output_connection_up == 2);
+    CHECK(st.output_connection_lost == 1);
+    UNSCOPED_INFO("lost in the close window: " << 200 - got.size());
 }
 
 TEST_CASE("destroying an output with writes pending completes them as aborted", "[output][lifetime]")
@@ -414,12 +426,14 @@ TEST_CASE("destroying an output with writes pending completes them as aborted", 
     {
         wsout::plain_output out(ioc, config_for(server.url()));
         out.connect();
-        std::string big(1 << 20, 'q');
-        for (int i = 0; i < 20; ++i)
-            out.async_write(big, [&](wsout::error_code ec) { (ec ? aborted : ok)++; });
+        // 64 MiB of caller-owned buffers: more than loopback's socket
+        // buffers can take while the server does not read.
+        static std::string const big(1 << 20, 'q');
+        for (int i = 0; i < 64; ++i)
+            out.async_write(net::buffer(big), [&](wsout::error_code ec) { (ec ? aborted : ok)++; });
         ioc.run_for(200ms);
     }
     ioc.run_for(1s);
-    CHECK(aborted + ok == 20);
+    CHECK(aborted + ok == 64);
     CHECK(aborted > 0);
 }
