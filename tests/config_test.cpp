@@ -946,6 +946,29 @@ TEST_CASE("load_config_file", "[config]")
 
 TEST_CASE("random damage never crashes the parser", "[config][fuzz]")
 {
+    // Deep nesting is refused before any recursive code sees it.
+    std::string const deep = "{\"jwt\": {\"claims\": {\"a\": " + std::string(200000, '[') +
+                             std::string(200000, ']') + "}}}";
+    CHECK(error_of(deep).find("nested deeper than 64 levels") != std::string::npos);
+    CHECK(starts_with(error_of(deep), "/jwt/claims/a/0/0/0/"));
+    json j = json::array();
+    for (int i = 0; i < 500; ++i)
+        j = json::array({std::move(j)});
+    json doc = {{"jwt", {{"claims", {{"a", j}}}}}};
+    try
+    {
+        wsout::parse_config(doc, no_env());
+        FAIL("accepted");
+    }
+    catch (wsout::config_error const& e)
+    {
+        CHECK(std::string(e.what()).find("nested deeper than 64 levels") != std::string::npos);
+    }
+    json ok = json::array();
+    for (int i = 0; i < 60; ++i)
+        ok = json::array({std::move(ok)});
+    CHECK_NOTHROW(wsout::parse_config(json{{"jwt", {{"claims", {{"a", ok}}}}}}, no_env()));
+
     std::string const base = json::parse(every_field).dump();
     std::mt19937 rng(12345);
     int accepted = 0, rejected = 0;

@@ -523,11 +523,44 @@ inline void scrub_json(std::vector<field_info> const& fields, nlohmann::json& j)
     }
 }
 
+// Configs are shallow; a deeply nested document is an attack on the
+// recursive code below (and on nlohmann's recursive copy and dump).
+constexpr int max_config_depth = 64;
+
+// The pointer of a value nested deeper than the limit, or "" when none is;
+// the recursion stops at the limit.
+inline bool too_deep(nlohmann::json const& j, int depth, std::string& where)
+{
+    if (!j.is_object() && !j.is_array())
+        return false;
+    if (depth >= max_config_depth)
+        return true;
+    if (j.is_object())
+    {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            if (too_deep(it.value(), depth + 1, where))
+            {
+                where = "/" + pointer_token(it.key()) + where;
+                return true;
+            }
+    }
+    else
+        for (std::size_t i = 0; i < j.size(); ++i)
+            if (too_deep(j[i], depth + 1, where))
+            {
+                where = "/" + std::to_string(i) + where;
+                return true;
+            }
+    return false;
+}
+
 // The parse of one document: the shape, the websocket object, its pointer.
 inline config parse_document(nlohmann::json const& root_in, env_lookup const& env)
 {
     if (!root_in.is_object())
         throw config_error("", std::string("expected a JSON object at the root, got ") + json_type_name(root_in));
+    if (std::string where; too_deep(root_in, 0, where))
+        throw config_error(where, "nested deeper than " + std::to_string(max_config_depth) + " levels");
 
     read_context ctx;
     nlohmann::json root = root_in;
@@ -662,12 +695,21 @@ inline nlohmann::json parse_json_text(std::string_view text)
         if (!stack.empty() && !stack.back().is_object)
             ++stack.back().index;
     };
-    auto cb = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) -> bool {
+    auto cb = [&](int /*depth*/, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) -> bool {
         using E = nlohmann::json::parse_event_t;
         switch (ev)
         {
-        case E::object_start: stack.push_back({true, {}, {}, 0}); break;
-        case E::array_start: stack.push_back({false, {}, {}, 0}); break;
+        case E::object_start:
+        case E::array_start:
+            if (stack.size() >= std::size_t(max_config_depth))
+            {
+                std::string where;
+                for (std::size_t i = 0; i < stack.size(); ++i)
+                    where += "/" + (stack[i].is_object ? pointer_token(stack[i].key) : std::to_string(stack[i].index));
+                throw config_error(where, "nested deeper than " + std::to_string(max_config_depth) + " levels");
+            }
+            stack.push_back({ev == E::object_start, {}, {}, 0});
+            break;
         case E::object_end:
         case E::array_end:
             stack.pop_back();
