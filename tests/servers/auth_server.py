@@ -22,6 +22,8 @@ python3-oauthlib, python3-jwt).
         bearer  Authorization: Bearer equal to --token, or to the contents
                 of --token-file read on each handshake (whitespace trimmed)
       --tls-cert/--tls-key serve wss:// (the URL is then https://).
+      --public-url URL verifies OAuth against URL instead (a server behind a
+      reverse proxy that knows its public URL).
 
   auth_server.py verify-jwt CASES.json
       Verifies tokens with PyJWT: CASES is a list of {"token", "alg",
@@ -34,6 +36,7 @@ import argparse
 import asyncio
 import base64
 import hmac
+import http
 import json
 import os
 import ssl
@@ -115,6 +118,9 @@ class Checker:
         """Returns (ok, reason, extra)."""
         auth = headers.get('Authorization')
         uri = '%s://%s%s' % (self.scheme, headers.get('Host', ''), path)
+        if self.args.public_url:
+            # Behind a (pretend) reverse proxy: the URL the public saw.
+            uri = self.args.public_url
         extra = {'uri': uri, 'authorization': auth}
         mode = self.args.mode
         if mode == 'none':
@@ -173,7 +179,7 @@ async def serve(args):
             return None
         challenge = {'basic': 'Basic realm="wsout-test"', 'oauth': 'OAuth realm="wsout-test"'}.get(
             args.mode, 'Bearer realm="wsout-test"')
-        return 401, [('WWW-Authenticate', challenge), ('Content-Type', 'text/plain')], \
+        return http.HTTPStatus.UNAUTHORIZED, [('WWW-Authenticate', challenge), ('Content-Type', 'text/plain')], \
             ('unauthorized: %s\n' % reason).encode('utf-8')
 
     async def handler(ws, path=None):
@@ -227,6 +233,7 @@ def main():
     s.add_argument('--jwt-secret')
     s.add_argument('--token')
     s.add_argument('--token-file')
+    s.add_argument('--public-url', help='verify OAuth against this URL instead of Host + request target')
     s.add_argument('--tls-cert')
     s.add_argument('--tls-key')
     v = sub.add_parser('verify-jwt')
