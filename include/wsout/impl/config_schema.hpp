@@ -280,6 +280,17 @@ WSOUT_DECL std::string config_reference_markdown()
            "`parse_config(to_json(cfg, secrets::reveal)) == cfg`. Every field is printed, durations in Go's "
            "format, sizes as integers; a value that holds `${VAR}` literally is printed as `${{VAR}}` so that "
            "reading the output back does not interpolate it. Secrets are marked below.\n\n";
+    out += "## Examples\n\n"
+           "`examples/configs/` holds configs that the tests parse and check against the schema:\n\n"
+           "- `plain.json`: a `ws://` server, text messages, short timeouts;\n"
+           "- `wss_private_ca.json`: `wss://` with a private CA file and TLS 1.3;\n"
+           "- `mtls.json`: a client certificate and key from files (mutual TLS);\n"
+           "- `basic.json`: basic authentication, the password from `${WSOUT_PASSWORD}`;\n"
+           "- `oauth1.json`: OAuth 1.0a with secrets from the environment;\n"
+           "- `jwt.json`: an RS256 JWT with claims and a fresh expiry on every handshake;\n"
+           "- `proxy.json`: through an HTTP proxy with credentials;\n"
+           "- `benthos_output_section.json`: a Benthos `output:` section with env interpolation, defaults and "
+           "an escaped `${{...}}`.\n\n";
     out += "## All fields with their defaults\n\n```json\n";
     config const def{};
     out += to_json(def, secrets::reveal).dump(2) + "\n```\n\n";
