@@ -13,6 +13,7 @@
 //                   no more), io_context::run on this thread
 //   --mode latency  write one message, read its echo (sink --echo), repeat;
 //                   prints p50/p99 of the round trip in microseconds
+// --nodelay sets TCP_NODELAY (not Beast's default; off unless asked).
 // Binary messages. Timed from just before the first send to the completed
 // close handshake. Prints one JSON line.
 
@@ -152,11 +153,15 @@ int main(int argc, char** argv)
         {
             websocket::stream<tcp::socket> ws(ioc);
             net::connect(ws.next_layer(), eps);
+            if(o.nodelay)
+                ws.next_layer().set_option(tcp::no_delay(true));
             return run(ws, o, ioc);
         }
         ssl::context ctx = bench::client_tls_context(o.ca);
         websocket::stream<ssl::stream<tcp::socket>> ws(ioc, ctx);
         net::connect(ws.next_layer().next_layer(), eps);
+        if(o.nodelay)
+            ws.next_layer().next_layer().set_option(tcp::no_delay(true));
         error_code ec;
         net::ip::make_address(o.host, ec);
         if(ec && ! SSL_set_tlsext_host_name(ws.next_layer().native_handle(), o.host.c_str()))

@@ -117,6 +117,7 @@ struct options
     std::size_t batch = 0;     // batch: messages per write_batch (0 = auto)
     std::size_t write_buffer = std::size_t(1) << 20; // Beast tuned
     long gap_us = 100;         // latency mode without echo: idle gap
+    bool nodelay = false;      // set TCP_NODELAY (Beast and raw clients)
 };
 
 inline std::size_t parse_size(std::string const& s, char const* what)
@@ -159,6 +160,7 @@ inline options parse_options(int argc, char** argv, char const* usage)
         else if(a == "--batch") o.batch = parse_size(need(i), "--batch");
         else if(a == "--write-buffer") o.write_buffer = parse_size(need(i), "--write-buffer");
         else if(a == "--gap-us") o.gap_us = long(parse_size(need(i), "--gap-us"));
+        else if(a == "--nodelay") o.nodelay = true;
         else if(a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";

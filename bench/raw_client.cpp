@@ -11,7 +11,8 @@
 //   --mode sync     (default) pre-framed bytes, 256 KiB writes
 //   --mode latency  one masked frame, wait for its echo (sink --echo), repeat
 // A chunk of pre-framed messages is reused, so masking keys repeat every
-// chunk; fine for a ceiling, not for a real client.
+// chunk; fine for a ceiling, not for a real client. --nodelay sets
+// TCP_NODELAY.
 
 #include "common.hpp"
 
@@ -238,11 +239,15 @@ int main(int argc, char** argv)
         {
             tcp::socket s(ioc);
             net::connect(s, eps);
+            if(o.nodelay)
+                s.set_option(tcp::no_delay(true));
             return run(s, o);
         }
         ssl::context ctx = bench::client_tls_context(o.ca);
         ssl::stream<tcp::socket> s(ioc, ctx);
         net::connect(s.next_layer(), eps);
+        if(o.nodelay)
+            s.next_layer().set_option(tcp::no_delay(true));
         error_code ec;
         net::ip::make_address(o.host, ec);
         if(ec && ! SSL_set_tlsext_host_name(s.native_handle(), o.host.c_str()))

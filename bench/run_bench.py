@@ -62,6 +62,11 @@ COUNTS = {
     "tls": {64: 100_000, 1024: 50_000, 65536: 3_000, 1048576: 200},
 }
 QUICK_COUNTS = {64: 2000, 1024: 1000, 65536: 50, 1048576: 5}
+# clients far faster (or slower) than the Beast loop at small sizes get more
+# (or fewer) messages, so that every run lasts long enough to time and the
+# fixed cost of connection close (tens of ms with Nagle and delayed ACKs)
+# stays small; rates are per second, so the tables compare fairly
+SMALL_COUNT_FACTOR = {"raw": 10, "wsout-async": 4, "wsout-batch": 4}
 
 
 def size_label(n):
@@ -226,11 +231,13 @@ def main():
     if "tls" in transports and not shutil.which("openssl"):
         sys.exit("run_bench.py: the openssl CLI is needed for the TLS runs")
 
-    def count_for(transport, size):
+    def count_for(transport, size, key):
         if a.quick:
             n = QUICK_COUNTS.get(size, 10)
         else:
             n = COUNTS[transport].get(size) or max(10, int(64e6 / size))
+            if size <= 1024:
+                n *= SMALL_COUNT_FACTOR.get(key, 1)
         return max(1, int(n * a.scale))
 
     records = []      # every client JSON line, with round and sink report
@@ -248,10 +255,10 @@ def main():
                 sink = Sink(sink_bin, tls=tls_files if transport == "tls" else None)
                 try:
                     for size in sizes:
-                        count = count_for(transport, size)
                         k = rnd % len(clients) if clients else 0
                         order = clients[k:] + clients[:k]
                         for key, label, exe, mode, extra in order:
+                            count = count_for(transport, size, key)
                             args = ["--host", "127.0.0.1", "--port", sink.port, "--size", str(size),
                                     "--count", str(count), "--mode", mode] + extra
                             if transport == "tls":
@@ -434,7 +441,7 @@ def write_report(out_md, out_json, a, bin_dir, clients, skipped, sizes, transpor
                 if c is None:
                     continue
                 L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %.1f | %.2f | %s |" % (
-                    size_label(size), count_for(transport, size), key, fmt_rate(c["msgs_per_s"]),
+                    size_label(size), count_for(transport, size, key), key, fmt_rate(c["msgs_per_s"]),
                     fmt_num(c["MB_per_s"]), fmt_ratio(c["ratio"]), fmt_ratio(c["wire"]),
                     fmt_num(c["cpu_us_per_msg"], 3 if c["cpu_us_per_msg"] < 10 else 1),
                     "%.0f%%" % (100 * c["cpu_share"]), c["rss_mb"], c["frames_per_msg"],
