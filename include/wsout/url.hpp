@@ -58,6 +58,17 @@ struct url
 
 /** Parse an absolute url.
 
+    The scheme and host are lower-cased; a missing port is the scheme's
+    default (80 for `ws`/`http`, 443 for `wss`/`https`); an empty path is
+    `/`. IPv6 literals must be in brackets (`ws://[::1]:9000/x`; zone ids
+    are rejected). A userinfo (`user:pass@`) is percent-decoded into
+    `username`/`password`; whether it is allowed is the caller's decision
+    (the config layer rejects it in `url` and accepts it in `proxy_url`).
+    Fragments (`#...`) are rejected, as RFC 6455 forbids them in WebSocket
+    URIs. Control characters, spaces and non-ASCII bytes are rejected
+    (percent-encode them); every `%` must start a valid escape. Error
+    messages never contain the userinfo.
+
     @param text The url.
     @param allowed_schemes Comma-separated list, e.g. `"ws,wss"`.
     @throws config_error with an empty pointer and a message naming the
