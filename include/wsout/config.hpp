@@ -263,6 +263,11 @@ inline constexpr char const* scrubbed_secret = "!!!SECRET_SCRUBBED!!!";
 /** The config as JSON, every field present.
 
     With `secrets::reveal`, `parse_config(to_json(c, secrets::reveal)) == c`.
+    Durations are written in Go's format, sizes as integers, and a string
+    that holds `${VAR}` literally is written as `${{VAR}}` so that reading
+    the output back does not interpolate it. With `secrets::scrub` every
+    non-empty secret (see `docs/config.md`) reads `!!!SECRET_SCRUBBED!!!`;
+    for `proxy_url` only the password inside the url is replaced.
 */
 WSOUT_DECL nlohmann::json to_json(config const& c, secrets s);
 
