@@ -20,6 +20,7 @@
 
 #include <wsout/config.hpp>
 #include <wsout/detail/completion.hpp>
+#include <wsout/detail/output_core.hpp>
 #include <wsout/detail/frame.hpp>
 #include <wsout/detail/upgrade.hpp>
 #include <wsout/error.hpp>
@@ -55,47 +56,8 @@ namespace wsout {
 inline namespace v1 {
 namespace detail {
 
-/// A view of one message's bytes.
-struct message_ref
-{
-    unsigned char const* data = nullptr;
-    std::size_t size = 0;
-};
-
-/** One accepted write: a single message or a batch, with one completion.
-
-    The bytes are either the caller's (async_write with a buffer: the caller
-    keeps them alive until completion) or owned here.
-*/
-struct write_entry
-{
-    message_ref single;
-    std::vector<message_ref> batch; // empty for a single message
-    std::string owned;
-    std::vector<std::string> owned_batch;
-    completion done;
-    std::size_t bytes = 0;
-    /// Messages of this entry already written on a connection (they are
-    /// not written again after a reconnect: no duplicates inside a batch).
-    std::size_t first_unsent = 0;
-    bool is_batch = false;
-    /// The single message lives in `owned` (its address may change when
-    /// the entry moves: a short string's bytes are inside the object).
-    bool single_is_owned = false;
-
-    std::size_t count() const noexcept { return is_batch ? batch.size() : 1; }
-    message_ref at(std::size_t i) const noexcept
-    {
-        if (is_batch)
-            return batch[i];
-        if (single_is_owned)
-            return {reinterpret_cast<unsigned char const*>(owned.data()), owned.size()};
-        return single;
-    }
-};
-
 template<class Transport, class Auth>
-class output_impl : public std::enable_shared_from_this<output_impl<Transport, Auth>>
+class output_impl final : public output_core, public std::enable_shared_from_this<output_impl<Transport, Auth>>
 {
 public:
     using stream_type = typename Transport::stream_type;
@@ -121,12 +83,12 @@ public:
         wbuf_.reserve(write_buffer_limit_ + max_frame_header_size + 4 * (max_control_payload + max_frame_header_size));
     }
 
-    executor_type const& get_executor() const noexcept { return ex_; }
-    config const& get_config() const noexcept { return cfg_; }
+    executor_type const& get_executor() const noexcept override { return ex_; }
+    config const& get_config() const noexcept override { return cfg_; }
     Transport& transport() noexcept { return transport_; }
     Auth& auth() noexcept { return auth_; }
 
-    void set_log_hook(log_hook h)
+    void set_log_hook(log_hook h) override
     {
         std::lock_guard<std::mutex> lock(mutex_);
         log_ = std::make_shared<log_hook const>(std::move(h));
@@ -135,7 +97,7 @@ public:
     //--------------------------------------------------------------------
     // Entry points: any thread.
 
-    void start_connect(completion c)
+    void start_connect(completion c) override
     {
         boost::asio::post(strand_, [self = this->shared_from_this(), c = std::move(c)]() mutable {
             self->do_connect(std::move(c));
@@ -146,7 +108,7 @@ public:
         (try_write); the entry is then handed back untouched through
         `rejected` and false is returned.
     */
-    bool start_write(write_entry&& e, bool fail_if_full = false)
+    bool start_write(write_entry&& e, bool fail_if_full) override
     {
         if (e.count() == 0)
         {
@@ -183,7 +145,7 @@ public:
         return true;
     }
 
-    void start_close(completion c)
+    void start_close(completion c) override
     {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -196,7 +158,7 @@ public:
     }
 
     /// From the output's destructor: stop everything, fail what is pending.
-    void abandon() noexcept
+    void abandon() noexcept override
     {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -216,7 +178,7 @@ public:
         }
     }
 
-    output_stats stats() const
+    output_stats stats() const override
     {
         std::lock_guard<std::mutex> lock(mutex_);
         output_stats s;
@@ -238,7 +200,7 @@ public:
         return s;
     }
 
-    failure_info last_failure() const
+    failure_info last_failure() const override
     {
         std::lock_guard<std::mutex> lock(mutex_);
         return failure_;
@@ -401,7 +363,7 @@ private:
         if (gen != generation_)
             return;
         if (ec || watchdog_fired_)
-            return connect_failed(timeout_or(ec ? ec : make_error_code(error::connect_timeout)), transport_detail());
+            return connect_failed(timeout_or(ec ? ec : make_error_code(error::connect_timeout)), transport_detail(ec));
         disarm_watchdog();
         step_ = transport::connect_step::ws_handshake;
         arm_watchdog(cfg_.timeouts.handshake, error::handshake_timeout);
@@ -477,22 +439,24 @@ private:
         on_open();
     }
 
-    std::string transport_detail()
-    {
-        return transport_detail_impl(transport_, 0);
-    }
-
-    // Transports may explain a failure in words (e.g. the certificate
-    // verification result) through an optional `failure_detail(stream)`.
-    template<class T>
-    auto transport_detail_impl(T& t, int) -> decltype(t.failure_detail(std::declval<stream_type const&>()), std::string())
+    std::string transport_detail(error_code ec)
     {
         if (!stream_)
             return {};
-        return t.failure_detail(*stream_);
+        return transport_detail_impl(transport_, ec, 0);
+    }
+
+    // Transports may explain a failure in words (e.g. the certificate
+    // verification result) through an optional
+    // `std::string failure_detail(stream_type const&, error_code const&) const`.
+    template<class T>
+    auto transport_detail_impl(T& t, error_code ec, int)
+        -> decltype(t.failure_detail(std::declval<stream_type const&>(), ec), std::string())
+    {
+        return t.failure_detail(*stream_, ec);
     }
     template<class T>
-    std::string transport_detail_impl(T&, long)
+    std::string transport_detail_impl(T&, error_code, long)
     {
         return {};
     }

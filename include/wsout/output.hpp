@@ -1,0 +1,83 @@
+//
+// Copyright (c) 2026 The wsout authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef WSOUT_OUTPUT_HPP
+#define WSOUT_OUTPUT_HPP
+
+#include <wsout/auth/any.hpp>
+#include <wsout/basic_output.hpp>
+#include <wsout/transport/plain.hpp>
+#include <wsout/transport/tls.hpp>
+#include <wsout/websocket_output.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+
+namespace wsout {
+inline namespace v1 {
+
+/** An output whose Transport and Auth were chosen at run time.
+
+    Made by `make_output` from a config (`ws://` or `wss://`, and whichever
+    auth the config enables), or from any `websocket_output<T, A>`, which
+    it takes over. It has every operation of `websocket_output` (see
+    `basic_output`), at the cost of one virtual call per operation.
+
+    @par Example
+    @code
+    auto out = wsout::make_output(ioc, wsout::load_config_file("output.json"));
+    out.connect();
+    out.write("hello");
+    out.close();
+    @endcode
+*/
+class output : public basic_output<detail::output_core>
+{
+public:
+    /// Take over a compile-time composed output.
+    template<class Transport, class Auth>
+    output(websocket_output<Transport, Auth>&& typed) noexcept // NOLINT(google-explicit-constructor)
+        : basic_output<detail::output_core>(std::shared_ptr<detail::output_core>(typed.release()))
+    {
+    }
+};
+
+/** Build an output from a config, choosing the policies from it:
+    `transport::plain` for `ws://`, `transport::tls` for `wss://`, and
+    `auth::any` (oauth, basic_auth, jwt or none, whichever is enabled).
+
+    @throws config_error for any bad setting.
+*/
+inline output make_output(boost::asio::any_io_executor ex, config cfg)
+{
+    validate(cfg);
+    bool secure = [&] {
+        try
+        {
+            return parse_url(cfg.url, "ws,wss").secure();
+        }
+        catch (config_error const& e)
+        {
+            throw config_error("/url", e.problem());
+        }
+    }();
+    if (secure)
+        return websocket_output<transport::tls, auth::any>(std::move(ex), std::move(cfg));
+    return websocket_output<transport::plain, auth::any>(std::move(ex), std::move(cfg));
+}
+
+/// Build an output running on an io_context; see the executor overload.
+inline output make_output(boost::asio::io_context& ioc, config cfg)
+{
+    return make_output(boost::asio::any_io_executor(ioc.get_executor()), std::move(cfg));
+}
+
+} // namespace v1
+} // namespace wsout
+
+#endif
