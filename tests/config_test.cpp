@@ -906,7 +906,25 @@ TEST_CASE("load_config_file", "[config]")
         CHECK(e.pointer().empty());
     }
     // A directory is not readable as a file either.
-    CHECK_THROWS_AS(wsout::load_config_file(std::string(WSOUT_SOURCE_DIR), no_env()), wsout::config_error);
+    try
+    {
+        wsout::load_config_file(std::string(WSOUT_SOURCE_DIR), no_env());
+        FAIL("accepted a directory");
+    }
+    catch (wsout::config_error const& e)
+    {
+        CHECK(std::string(e.what()) == "cannot read config file \"" + std::string(WSOUT_SOURCE_DIR) +
+                                           "\": it is a directory");
+    }
+    try
+    {
+        wsout::load_config_file("/dev/null", no_env());
+        FAIL("accepted an empty file");
+    }
+    catch (wsout::config_error const& e)
+    {
+        CHECK(std::string(e.what()) == "/dev/null: the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
+    }
 
     for (auto const& name : example_names)
     {

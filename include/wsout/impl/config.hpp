@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -773,6 +774,9 @@ WSOUT_DECL config parse_config(std::string_view json_text, env_lookup const& env
 
 WSOUT_DECL config load_config_file(std::string const& path, env_lookup const& env)
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw config_error("", "cannot read config file " + detail::quote(path, 200) + ": it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
     {
@@ -785,6 +789,8 @@ WSOUT_DECL config load_config_file(std::string const& path, env_lookup const& en
     if (in.bad())
         throw config_error("", "cannot read config file " + detail::quote(path, 200));
     std::string const text = ss.str();
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw config_error("", path + ": the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
     nlohmann::json j;
     try
     {
