@@ -639,8 +639,9 @@ inline std::vector<field_info> const& config_fields()
                          "A map of headers to add to the handshake request. Names must be HTTP tokens and values "
                          "must not contain CR, LF or NUL. Headers wsout sets itself (`Host`, `Upgrade`, "
                          "`Connection`, `Sec-WebSocket-*`, `Content-Length`, `Transfer-Encoding`) are rejected. "
-                         "Values of credential-like headers (`Authorization`, `Proxy-Authorization`, `Cookie`, and "
-                         "names containing `token`, `secret`, `password` or `key`) are secrets.",
+                         "Values of credential-like headers are secrets: `Authorization`, `Proxy-Authorization`, "
+                         "`Cookie`, `Set-Cookie`, and names containing `token`, `secret`, `password`, `passwd`, "
+                         "`key`, `auth` or `session` (case-insensitive).",
                          flag_header_values));
         t.push_back(leaf("subprotocols", &config::subprotocols, K::string_list, O::wsout,
                          "Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference. Each must be "
