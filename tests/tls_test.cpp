@@ -68,6 +68,7 @@ struct session_result
 {
     error_code handshake;       // TLS handshake result (server side)
     bool client_cert = false;   // the client presented a certificate
+    std::string sni;            // the server name the client sent (SNI)
     std::string received;       // application bytes received until EOF
     error_code end;             // how reading ended
 };
@@ -163,6 +164,8 @@ private:
                 if (ec)
                     return self->finish(ec);
                 self->result.client_cert = SSL_get0_peer_certificate(self->stream.native_handle()) != nullptr;
+                if (char const* n = SSL_get_servername(self->stream.native_handle(), TLSEXT_NAMETYPE_host_name))
+                    self->result.sni = n;
                 self->read_tls();
             });
         }
@@ -334,6 +337,33 @@ TEST_CASE("tls: a chain trusted via inline root_cas connects; 127.0.0.1 is check
         INFO(host << ": " << ec.message() << " / " << c.detail(ec));
         CHECK(!ec);
     }
+}
+
+TEST_CASE("tls: SNI carries the host name, never an IP literal; server_name overrides it", "[tls]")
+{
+    test_server srv(with_cert(test_pki().server));
+    {
+        tls_client c(trusting_ca(), url_for(srv.port()));
+        REQUIRE(!c.connect());
+        CHECK(!c.shutdown());
+    }
+    {
+        tls_client c(trusting_ca(), url_for(srv.port(), "127.0.0.1"));
+        REQUIRE(!c.connect());
+        CHECK(!c.shutdown());
+    }
+    {
+        auto cfg = trusting_ca();
+        cfg.tls.server_name = "localhost";
+        tls_client c(cfg, url_for(srv.port(), "127.0.0.1"));
+        REQUIRE(!c.connect());
+        CHECK(!c.shutdown());
+    }
+    auto a = srv.wait(0), b = srv.wait(1), d = srv.wait(2);
+    REQUIRE((a && b && d));
+    CHECK(a->sni == "localhost");
+    CHECK(b->sni.empty());
+    CHECK(d->sni == "localhost");
 }
 
 TEST_CASE("tls: the system store is not used when root CAs are configured (they replace it)", "[tls]")
@@ -1112,10 +1142,56 @@ TEST_CASE("e2e: wss through tinyproxy, with proxy auth", "[tls][e2e][tinyproxy]"
         CHECK(ec == wsout::make_proxy_status_error(407));
         CHECK(contains(out.last_failure().message, "proxy"));
     }
+    CHECK(contains(proxy.log(), "CONNECT localhost:" + std::to_string(srv.port())));
     auto got = srv.stop_and_read();
     REQUIRE(got.size() == msgs.size());
     for (std::size_t i = 0; i < got.size(); ++i)
         CHECK(got[i] == msgs[i]);
+}
+
+TEST_CASE("e2e: ws:// through tinyproxy to python websockets (plain_output)", "[proxy][e2e][tinyproxy]")
+{
+    if (!wsout_test::tinyproxy::available())
+    {
+        WARN("tinyproxy is not installed (apt-get install tinyproxy-bin): skipped");
+        return;
+    }
+    std::string const out_file = test_pki().dir + "/rx-plain.jsonl";
+    wsout_test::child_options co;
+    co.inherit_stderr = false;
+    wsout_test::child_process srv(
+        {"/usr/bin/python3", source_dir() + "/tests/servers/ws_server.py", "--out", out_file, "--compression", "off"}, co);
+    auto line = srv.read_line(15s);
+    REQUIRE(line);
+    auto const port = static_cast<std::uint16_t>(std::stoi(*line));
+    wsout_test::tinyproxy proxy({{port}, "wsout", "s3cret"});
+    auto const msgs = sample_messages();
+    {
+        wsout::config cfg;
+        cfg.url = "ws://127.0.0.1:" + std::to_string(port) + "/post/ws";
+        cfg.proxy_url = proxy.url_with_credentials();
+        cfg.timeouts.connect = 5s;
+        cfg.timeouts.close = 3s;
+        net::io_context ioc;
+        wsout::plain_output out(ioc, cfg);
+        out.connect();
+        for (auto const& m : msgs)
+            out.write(m);
+        out.close();
+    }
+    srv.stop();
+    std::vector<std::string> got;
+    std::ifstream f(out_file);
+    for (std::string l; std::getline(f, l);)
+    {
+        auto const k = l.find("\"b64\": \"");
+        REQUIRE(k != std::string::npos);
+        got.push_back(b64decode(l.substr(k + 8, l.find('"', k + 8) - (k + 8))));
+    }
+    REQUIRE(got.size() == msgs.size());
+    for (std::size_t i = 0; i < got.size(); ++i)
+        CHECK(got[i] == msgs[i]);
+    CHECK(contains(proxy.log(), "CONNECT 127.0.0.1:" + std::to_string(port)));
 }
 
 TEST_CASE("e2e: bad certificates fail connect with a reason a person understands", "[tls][e2e]")

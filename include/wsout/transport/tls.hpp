@@ -39,7 +39,7 @@ namespace transport {
     @li `root_cas` (inline PEM) or `root_cas_file`: these CAs *replace* the
         system store (as in Benthos), they do not add to it.
     @li `skip_cert_verify`: no verification at all; a warning is logged
-        through the output's log hook on the first connect.
+        through the output's log hook on every connect.
     @li `client_certs`: certificates (PEM, leaf first, then intermediates)
         and private keys, inline or in files, the key optionally encrypted
         with `password`, for mutual TLS. OpenSSL holds one certificate per
@@ -52,6 +52,11 @@ namespace transport {
     @li `server_name`: the name sent in SNI and checked against the
         certificate instead of the url's host.
     @li `min_version`: `"1.2"` or `"1.3"`.
+
+    The url decides whether TLS is used, and the `tls` block applies to
+    every `wss://` connection whether or not `tls.enabled` is set (Benthos
+    ignores the block unless `enabled`; wsout never drops a setting
+    silently).
 
     The TLS context is built once, at construction; every connection gets a
     fresh `SSL` object from it. Copies of the policy share the context.
@@ -111,14 +116,20 @@ public:
     /// Close the TCP socket at once; pending operations complete.
     WSOUT_DECL void abort(stream_type& stream) noexcept;
 
-    /** Why a connect (or a first read after it) failed, in words.
+    /** Why a connect (or the first read after it) failed, in words, to
+        complement the error code's own terse message.
 
-        Uses the X.509 verification result kept in the stream, e.g.
-        `"certificate verify failed: certificate has expired"`,
-        `"certificate verify failed: hostname mismatch (the certificate is
-        not valid for \"localhost\")"`; for other errors the same as
-        `describe_tls_error(ec)`. Returns an empty string when `ec` is not
-        a failure and verification found nothing.
+        With a certificate verification failure (recorded in the stream,
+        so `ec` may be omitted) it explains the X.509 result, e.g.
+        `"certificate has expired; the server's certificate or one in its
+        chain is past its expiry date"`, `"Hostname mismatch; the server's
+        certificate is not valid for \"localhost\" (...)"`,
+        `"self-signed certificate; untrusted: ..."`. Given the SSL-category
+        `ec` it explains alerts and the like: `"the server requires a client
+        certificate (set tls.client_certs)"`, `"no TLS protocol version in
+        common with the server (see tls.min_version)"`. Otherwise empty.
+
+        The output calls it when a connect or handshake fails.
     */
     WSOUT_DECL std::string failure_detail(stream_type const& stream, error_code const& ec = {}) const;
 
@@ -129,10 +140,10 @@ private:
     std::shared_ptr<boost::asio::ssl::context> ctx_;
     std::string server_name_;
     bool skip_verify_ = false;
-    std::shared_ptr<bool> warned_;
 };
 
-/** A TLS-layer error code in words.
+/** A TLS-layer error code in words, as one sentence (e.g.
+    `"certificate verify failed: certificate has expired; ..."`).
 
     Tells apart an untrusted chain, a host-name mismatch, an expired
     certificate (with `verify_result`, the value of

@@ -232,7 +232,6 @@ WSOUT_DECL tls::tls(config const& cfg)
     : ctx_(wsout::detail::make_tls_client_context(cfg.tls))
     , server_name_(cfg.tls.server_name)
     , skip_verify_(cfg.tls.skip_cert_verify)
-    , warned_(std::make_shared<bool>(false))
 {
 }
 
@@ -244,13 +243,11 @@ WSOUT_DECL tls::stream_type tls::make_stream(boost::asio::any_io_executor const&
 template<class Handler>
 void tls::async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler)
 {
-    if (skip_verify_ && !*warned_)
+    if (skip_verify_ && req.log)
     {
-        *warned_ = true;
-        if (req.log)
-            req.log(log_level::warn,
-                    "tls.skip_cert_verify is set: the server's certificate is not verified, so anyone on the "
-                    "network path can impersonate it");
+        req.log(log_level::warn,
+                "tls.skip_cert_verify is set: the server's certificate is not verified, so anyone on the "
+                "network path can impersonate it");
     }
     std::string name = server_name_.empty() ? req.server.host : server_name_;
     boost::asio::async_compose<Handler, void(error_code)>(
