@@ -12,11 +12,11 @@
 // request and checking the server's answer.
 
 #include <wsout/config.hpp>
+#include <wsout/detail/base64.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
 #include <wsout/version.hpp>
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -37,20 +37,13 @@ namespace upgrade {
 
 using handshake_response = boost::beast::http::response<boost::beast::http::string_body>;
 
-inline std::string base64_encode(unsigned char const* data, std::size_t n)
-{
-    std::string out(boost::beast::detail::base64::encoded_size(n), '\0');
-    out.resize(boost::beast::detail::base64::encode(out.data(), data, n));
-    return out;
-}
-
 /// A fresh Sec-WebSocket-Key: 16 random bytes, base64 (RFC 6455 4.1).
 inline std::string make_websocket_key()
 {
     unsigned char raw[16];
     if (RAND_bytes(raw, sizeof raw) != 1)
         throw std::runtime_error("wsout: OpenSSL's RAND_bytes failed");
-    return base64_encode(raw, sizeof raw);
+    return detail::codec::base64_encode(std::string_view(reinterpret_cast<char const*>(raw), sizeof raw));
 }
 
 /// base64(SHA-1(key + GUID)), the Sec-WebSocket-Accept a server must send.
@@ -62,7 +55,7 @@ inline std::string expected_accept(std::string_view key)
     unsigned len = 0;
     if (EVP_Digest(s.data(), s.size(), md, &len, EVP_sha1(), nullptr) != 1)
         throw std::runtime_error("wsout: OpenSSL's SHA-1 failed");
-    return base64_encode(md, len);
+    return detail::codec::base64_encode(std::string_view(reinterpret_cast<char const*>(md), len));
 }
 
 inline std::string_view sv(boost::beast::string_view s) noexcept
