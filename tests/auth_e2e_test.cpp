@@ -25,6 +25,7 @@
 #include "support/certs.hpp"
 #include "support/process.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <set>
 #include <string>
 #include <vector>
@@ -128,6 +130,21 @@ wsout::config base_config(std::string url)
     c.timeouts.close = 5s;
     return c;
 }
+
+// Runs an io_context on a thread until destroyed.
+struct io_thread
+{
+    boost::asio::io_context& ioc;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+    std::thread thread;
+    explicit io_thread(boost::asio::io_context& c) : ioc(c), work(c.get_executor()), thread([&c] { c.run(); }) {}
+    ~io_thread()
+    {
+        work.reset();
+        ioc.stop();
+        thread.join();
+    }
+};
 
 bool is_http_status(wsout::error_code const& ec, int status)
 {
@@ -237,6 +254,30 @@ TEST_CASE("e2e oauth1: oauthlib accepts the handshake, across reconnects", "[aut
         CHECK(h2["ok"] == true);
         CHECK(h2["nonce"] != h1["nonce"]);
         CHECK(srv.next("message")["data"] == "two");
+    }
+    SECTION("the server drops the connection: the output reconnects and signs afresh")
+    {
+        auto r = c;
+        r.backoff.initial_interval = std::chrono::milliseconds(50);
+        r.backoff.max_interval = std::chrono::milliseconds(100);
+        // The output notices the drop only while its io_context runs: run it
+        // on a thread, as an application with its own event loop does.
+        io_thread io(ioc);
+        oauth_output out(ioc, r);
+        out.connect();
+        auto h1 = srv.next("handshake");
+        CHECK(h1["ok"] == true);
+        out.write("__drop__");
+        CHECK(srv.next("message")["data"] == "__drop__");
+        // The output notices the drop and reconnects by itself; the new
+        // handshake carries a new nonce that oauthlib accepts.
+        auto h2 = srv.next("handshake");
+        INFO(h1.dump() << "\n" << h2.dump());
+        CHECK(h2["ok"] == true);
+        CHECK(h2["nonce"] != h1["nonce"]);
+        out.write("after");
+        CHECK(srv.next("message")["data"] == "after");
+        out.close();
     }
     SECTION("wrong consumer secret: 401")
     {

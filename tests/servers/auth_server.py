@@ -9,7 +9,8 @@ python3-oauthlib, python3-jwt).
       upgrade: a bad or missing credential is answered 401 with a
       WWW-Authenticate challenge. One JSON line per event follows on
       stdout: {"event": "handshake", "ok", "reason", "uri", "nonce",
-      "authorization"} and {"event": "message", "data"}.
+      "authorization"} and {"event": "message", "data"}. A message
+      "__drop__" makes the server drop that connection (TCP abort).
       MODE:
         none    accepts everything
         basic   Authorization: Basic, compared byte for byte with
@@ -188,6 +189,12 @@ async def serve(args):
                 if isinstance(message, bytes):
                     message = message.decode('utf-8', 'replace')
                 emit({'event': 'message', 'data': message})
+                if message == '__drop__':
+                    # Drop the connection without a close handshake, as a
+                    # crashed or restarted server would: the client must
+                    # reconnect (and sign that handshake afresh).
+                    ws.transport.abort()
+                    return
         except websockets.ConnectionClosed:
             pass
 
