@@ -1360,3 +1360,118 @@ TEST_CASE("e2e: bytes per TLS record for 64 B and 64 KiB messages", "[tls][e2e][
             CHECK(per_message <= 5.01); // ceil((65536 + 14) / 16384) records
     }
 }
+
+//============================================================================
+// wsout-cat --config tls.json (the issue's "done when")
+
+#ifdef WSOUT_CAT_PATH
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+std::string cat_lines()
+{
+    return "first line\n{\"json\": true, \"n\": 1}\nüñíçødé ✓\n\ttabs\tand spaces  \n" + std::string(5000, 'x') +
+           "\nlast\n";
+}
+
+std::vector<std::string> expected_lines()
+{
+    return {"first line", "{\"json\": true, \"n\": 1}", "üñíçødé ✓", "\ttabs\tand spaces  ", std::string(5000, 'x'),
+            "last"};
+}
+
+std::string write_config(nlohmann::json const& j)
+{
+    static int n = 0;
+    return test_pki().write_file("tls-" + std::to_string(n++) + ".json", j.dump(2));
+}
+
+nlohmann::json cat_config(std::uint16_t port, std::string const& host = "localhost")
+{
+    return {{"url", "wss://" + host + ":" + std::to_string(port) + "/post/ws"},
+            {"tls", {{"enabled", true}, {"root_cas_file", test_pki().ca.cert_file}}},
+            {"timeouts", {{"connect", "5s"}, {"handshake", "5s"}, {"close", "3s"}}},
+            {"backoff", {{"max_elapsed_time", "1s"}}}};
+}
+
+wsout_test::run_result run_cat(nlohmann::json const& cfg, std::vector<std::string> env = {})
+{
+    return wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", write_config(cfg)}, cat_lines(), 30s,
+                                       std::move(env));
+}
+
+} // namespace
+
+TEST_CASE("wsout-cat over wss: private CA, mTLS with an encrypted key, through tinyproxy", "[tls][cli][e2e]")
+{
+    python_tls_server srv({"--client-ca", test_pki().ca.cert_file});
+    auto mtls = cat_config(srv.port());
+    mtls["tls"]["client_certs"] = nlohmann::json::array(
+        {{{"cert_file", test_pki().client.cert_file},
+          {"key_file", test_pki().client_key_encrypted_file},
+          {"password", "${WSOUT_TEST_KEY_PASSWORD}"}}});
+    std::vector<std::string> const env = {"WSOUT_TEST_KEY_PASSWORD=" + test_pki().password};
+    {
+        auto r = run_cat(mtls, env);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+    }
+    if (wsout_test::tinyproxy::available())
+    {
+        wsout_test::tinyproxy proxy({{srv.port()}, "wsout", "s3cret"});
+        auto via = mtls;
+        via["proxy_url"] = proxy.url_with_credentials();
+        auto r = run_cat(via, env);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(contains(proxy.log(), "CONNECT localhost:" + std::to_string(srv.port())));
+    }
+    {
+        // The server requires a client certificate; none configured.
+        auto r = run_cat(cat_config(srv.port()));
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+    }
+    {
+        // A wrong password is a config error (exit 2) naming the field, not the password.
+        auto r = run_cat(mtls, {"WSOUT_TEST_KEY_PASSWORD=Tr0ub4dor&3"});
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, "/tls/client_certs/0/password"));
+        CHECK(!contains(r.err, "Tr0ub4dor&3"));
+    }
+    auto got = srv.stop_and_read();
+    auto const want = expected_lines();
+    std::size_t const runs = wsout_test::tinyproxy::available() ? 2 : 1;
+    REQUIRE(got.size() == runs * want.size());
+    for (std::size_t i = 0; i < got.size(); ++i)
+        CHECK(got[i] == want[i % want.size()]);
+}
+
+TEST_CASE("wsout-cat over wss: each bad certificate exits 1 with a reason", "[tls][cli][e2e]")
+{
+    struct bad_case
+    {
+        wsout_test::credential const* cred;
+        char const* host;
+        char const* reason;
+    };
+    for (auto const& bc : {bad_case{&test_pki().expired, "localhost", "certificate has expired"},
+                           bad_case{&test_pki().self_signed, "localhost", "self-signed certificate"},
+                           bad_case{&test_pki().wrong_host, "localhost", "ostname mismatch"},
+                           bad_case{&test_pki().server, "localhost", "untrusted chain"}})
+    {
+        test_server srv(with_cert(*bc.cred));
+        auto cfg = cat_config(srv.port(), bc.host);
+        if (bc.cred == &test_pki().server)
+            cfg["tls"]["root_cas_file"] = test_pki().other_ca.cert_file;
+        auto r = run_cat(cfg);
+        INFO(r.err);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, bc.reason));
+    }
+}
+
+#endif
