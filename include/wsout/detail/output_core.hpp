@@ -20,6 +20,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,16 @@ struct write_entry
     std::vector<std::string> owned_batch;
     completion done;
     std::size_t bytes = 0;
-    /// Messages of this entry already written on a connection (they are
-    /// not written again after a reconnect: no duplicates inside a batch).
-    std::size_t first_unsent = 0;
+    /// Messages of this entry framed into the write buffer so far.
+    std::size_t framed = 0;
+    /// Messages whose last byte went out in a completed write. After a
+    /// reconnect framing restarts here (no duplicates inside a batch).
+    std::size_t written = 0;
+    /// Messages covered by a confirmation fence (confirm mode `ping`);
+    /// there framing restarts after a reconnect.
+    std::size_t confirmed = 0;
+    /// Position in the output's queue, for confirmation fences.
+    std::uint64_t seq = 0;
     bool is_batch = false;
     /// The single message lives in `owned` (its address may change when
     /// the entry moves: a short string's bytes are inside the object).

@@ -80,6 +80,10 @@ public:
         , backoff_timer_(strand_)
         , close_timer_(strand_)
     {
+        if (cfg_.delivery.confirm == confirm_mode::tcp)
+            throw config_error("/delivery/confirm",
+                               "\"tcp\" (SIOCOUTQ) confirmation is not available in this version; use \"ping\" "
+                               "(stronger: the server's WebSocket layer read the messages) or \"none\"");
         wbuf_.reserve(write_buffer_limit_ + max_frame_header_size + 4 * (max_control_payload + max_frame_header_size));
     }
 
@@ -503,7 +507,7 @@ private:
         {
             std::size_t resent = 0;
             for (auto const& e : writing_)
-                resent += e.count() - e.first_unsent;
+                resent += e.count() - e.framed;
             std::lock_guard<std::mutex> lock(mutex_);
             stat_retried_ += resent;
         }
@@ -568,7 +572,10 @@ private:
                 queue_control(opcode::pong, parser_.control_payload(), parser_.control_size(), true);
                 pump();
                 break;
-            case frame_parser::event::pong: break;
+            case frame_parser::event::pong:
+                if (confirm_ && is_fence(parser_.control_payload(), parser_.control_size()))
+                    on_fence_pong(fence_number(parser_.control_payload()));
+                break;
             case frame_parser::event::close:
                 close_received_ = true;
                 if (close_sent_)
@@ -624,7 +631,7 @@ private:
         if (replace_same)
         {
             for (auto& c : controls_)
-                if (c.op == op)
+                if (c.op == op && !is_fence(c.payload.data(), c.payload.size()))
                 {
                     c.payload.assign(data, data + n);
                     return;
@@ -640,6 +647,7 @@ private:
         {
             writing_.push_back(std::move(pending_.front()));
             pending_.pop_front();
+            writing_.back().seq = next_entry_seq_++;
         }
     }
 
@@ -660,7 +668,8 @@ private:
             append_controls();
         if (!close_sent_)
             append_data();
-        if (state_ == state::closing && !close_sent_ && !mid_frame_ && cursor_ == writing_.size() && queue_empty())
+        if (state_ == state::closing && !close_sent_ && !mid_frame_ && cursor_ == writing_.size() &&
+            (!confirm_ || writing_.empty()) && queue_empty())
         {
             // Drained: say goodbye (1000, normal closure).
             unsigned char code[2] = {0x03, 0xE8};
@@ -711,6 +720,23 @@ private:
             append_frame(c.op, c.payload.data(), c.payload.size());
             if (c.op == opcode::ping)
                 ping_in_write_ = true;
+            if (c.op == opcode::ping && is_fence(c.payload.data(), c.payload.size()))
+            {
+                // Everything framed before this ping is covered by it.
+                fence f;
+                f.seq = fence_number(c.payload.data());
+                if (cursor_ < writing_.size())
+                {
+                    f.entry_seq = writing_[cursor_].seq;
+                    f.messages = writing_[cursor_].framed;
+                }
+                else
+                    f.entry_seq = next_entry_seq_;
+                fences_.push_back(f);
+                fence_queued_ = false;
+                framed_since_fence_ = 0;
+                last_fence_time_ = clock::now();
+            }
         }
         controls_.clear();
     }
@@ -721,7 +747,7 @@ private:
         while (cursor_ < writing_.size() && wbuf_.size() < write_buffer_limit_)
         {
             write_entry& e = writing_[cursor_];
-            message_ref m = e.at(e.first_unsent);
+            message_ref m = e.at(e.framed);
             if (!mid_frame_)
             {
                 frame_key_ = keys_.next();
@@ -744,8 +770,9 @@ private:
             if (frame_offset_ < m.size)
                 break; // the buffer is full mid-payload
             mid_frame_ = false;
-            ++e.first_unsent;
-            if (e.first_unsent == e.count())
+            ++e.framed;
+            ++framed_since_fence_;
+            if (e.framed == e.count())
                 ++cursor_;
         }
     }
@@ -758,28 +785,24 @@ private:
         write_timer_.cancel();
         if (ec || write_timed_out_)
             return connection_lost(write_timed_out_ ? make_error_code(error::write_timeout) : ec);
-        // Entries before the cursor had every byte written: report them.
-        std::uint64_t msgs = 0, bytes = 0, batches = 0;
+        // Entries before the cursor had every byte written.
         for (std::size_t i = 0; i < cursor_; ++i)
-        {
-            auto& e = writing_.front();
-            msgs += e.count();
-            bytes += e.bytes;
-            batches += e.is_batch ? 1 : 0;
-            e.done.complete({});
-            writing_.pop_front();
-        }
-        cursor_ = 0;
+            writing_[i].written = writing_[i].count();
+        if (cursor_ < writing_.size())
+            writing_[cursor_].written = writing_[cursor_].framed;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            stat_sent_ += msgs;
-            stat_sent_bytes_ += bytes;
-            stat_batch_sent_ += batches;
-            in_flight_ -= msgs;
-            in_flight_bytes_ -= bytes;
             stat_frames_ += frames_in_write_;
             ++stat_writes_;
         }
+        if (!confirm_)
+        {
+            // Sent = handed to the transport: report them now.
+            complete_front(cursor_);
+            cursor_ = 0;
+        }
+        else
+            maybe_queue_fence();
         if (loss_deferred_)
         {
             loss_deferred_ = false;
@@ -804,6 +827,85 @@ private:
                 arm_keepalive(generation_);
             }
         }
+        pump();
+    }
+
+    /// Report the first `n` entries of writing_ as sent.
+    void complete_front(std::size_t n)
+    {
+        std::uint64_t msgs = 0, bytes = 0, batches = 0;
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            auto& e = writing_.front();
+            msgs += e.count();
+            bytes += e.bytes;
+            batches += e.is_batch ? 1 : 0;
+            e.done.complete({});
+            writing_.pop_front();
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        stat_sent_ += msgs;
+        stat_sent_bytes_ += bytes;
+        stat_batch_sent_ += batches;
+        in_flight_ -= msgs;
+        in_flight_bytes_ -= bytes;
+    }
+
+    //--------------------------------------------------------------------
+    // Confirm mode `ping`: a ping after a burst fences the messages framed
+    // before it; the server reads frames in order, so its pong proves it
+    // read them all. Fence payload: 'F' then the fence number (8 bytes).
+
+    static bool is_fence(unsigned char const* p, std::size_t n) noexcept
+    {
+        return n == 9 && p[0] == 'F';
+    }
+
+    static std::uint64_t fence_number(unsigned char const* p) noexcept
+    {
+        std::uint64_t v = 0;
+        for (int i = 1; i < 9; ++i)
+            v = (v << 8) | p[i];
+        return v;
+    }
+
+    void maybe_queue_fence()
+    {
+        if (fence_queued_ || framed_since_fence_ == 0 || close_sent_)
+            return;
+        bool burst_over = cursor_ == writing_.size() && queue_empty();
+        bool enough = framed_since_fence_ >= cfg_.delivery.confirm_every_messages;
+        bool overdue = clock::now() - last_fence_time_ >= cfg_.delivery.confirm_interval;
+        if (!(burst_over || enough || overdue))
+            return;
+        unsigned char payload[9];
+        payload[0] = 'F';
+        auto n = ++fence_counter_;
+        for (int i = 0; i < 8; ++i)
+            payload[1 + i] = static_cast<unsigned char>(n >> (56 - 8 * i));
+        queue_control(opcode::ping, payload, sizeof payload, false);
+        fence_queued_ = true;
+    }
+
+    void on_fence_pong(std::uint64_t number)
+    {
+        // A server may answer only the latest of several pings (RFC 6455
+        // 5.5.3): a pong confirms its fence and every earlier one.
+        std::optional<fence> covered;
+        while (!fences_.empty() && fences_.front().seq <= number)
+        {
+            covered = fences_.front();
+            fences_.pop_front();
+        }
+        if (!covered)
+            return;
+        std::size_t n = 0;
+        while (n < writing_.size() && writing_[n].seq < covered->entry_seq)
+            ++n;
+        if (n < writing_.size() && writing_[n].seq == covered->entry_seq)
+            writing_[n].confirmed = std::max(writing_[n].confirmed, covered->messages);
+        complete_front(n);
+        cursor_ -= std::min(cursor_, n);
         pump();
     }
 
@@ -901,6 +1003,17 @@ private:
 
     void reset_cursor()
     {
+        // Framing restarts where delivery is certain: the last completed
+        // write, or with confirmation the last confirmed message.
+        for (auto& e : writing_)
+        {
+            if (confirm_)
+                e.written = e.confirmed;
+            e.framed = e.written;
+        }
+        fences_.clear();
+        fence_queued_ = false;
+        framed_since_fence_ = 0;
         mid_frame_ = false;
         cursor_ = 0;
         controls_.clear();
@@ -973,12 +1086,15 @@ private:
             all.swap(pending_);
         }
         std::uint64_t msgs = 0, bytes = 0, failed = 0;
+        std::uint64_t partly_sent = 0;
         auto fail = [&](write_entry& e) {
-            // Messages of a batch already written count as sent; the batch
-            // as a whole failed.
+            // Messages of a batch already delivered count as sent; the
+            // batch as a whole failed.
+            std::size_t delivered = confirm_ ? e.confirmed : e.written;
             msgs += e.count();
             bytes += e.bytes;
-            failed += e.count() - e.first_unsent;
+            failed += e.count() - delivered;
+            partly_sent += delivered;
             e.done.complete(ec);
         };
         for (auto& e : writing_)
@@ -991,6 +1107,7 @@ private:
         in_flight_ -= msgs;
         in_flight_bytes_ -= bytes;
         stat_error_ += failed;
+        stat_sent_ += partly_sent;
     }
 
     void cancel_connection_timers()
@@ -1185,6 +1302,20 @@ private:
 
     std::deque<write_entry> writing_;
     std::size_t cursor_ = 0; // entries before it are fully framed
+    std::uint64_t next_entry_seq_ = 0;
+
+    struct fence
+    {
+        std::uint64_t seq = 0;       // the fence number in the ping
+        std::uint64_t entry_seq = 0; // entries before this one are covered...
+        std::size_t messages = 0;    // ...and this many messages of it
+    };
+    bool const confirm_ = cfg_.delivery.confirm == confirm_mode::ping;
+    std::deque<fence> fences_;
+    bool fence_queued_ = false;
+    std::uint64_t fence_counter_ = 0;
+    std::size_t framed_since_fence_ = 0;
+    clock::time_point last_fence_time_{};
     bool mid_frame_ = false;
     std::uint32_t frame_key_ = 0;
     std::size_t frame_offset_ = 0;
