@@ -55,6 +55,7 @@ struct server_options
     int max_version = 0;                           // e.g. TLS1_2_VERSION
     std::string greeting;                          // written on accept
     bool close_after_greeting = false;
+    bool renegotiate = false;                      // TLS 1.2: request renegotiation, then send "ping"
 };
 
 server_options with_cert(wsout_test::credential const& c)
@@ -166,6 +167,18 @@ private:
                 self->result.client_cert = SSL_get0_peer_certificate(self->stream.native_handle()) != nullptr;
                 if (char const* n = SSL_get_servername(self->stream.native_handle(), TLSEXT_NAMETYPE_host_name))
                     self->result.sni = n;
+                if (self->srv.opts_.renegotiate)
+                {
+                    // The HelloRequest goes out with the next write.
+                    SSL_renegotiate(self->stream.native_handle());
+                    static std::string const ping = "ping";
+                    net::async_write(self->stream, net::buffer(ping), [self](error_code e, std::size_t) {
+                        if (e)
+                            return self->finish(e);
+                        self->read_tls();
+                    });
+                    return;
+                }
                 self->read_tls();
             });
         }
@@ -657,6 +670,41 @@ TEST_CASE("tls: bad settings are config_errors naming the field, never echoing k
     cc.cert_file = test_pki().client.cert_file;
     cfg.tls.client_certs = {cc, cc};
     expect_error(cfg, "/tls/client_certs/1", "same key type");
+}
+
+TEST_CASE("tls: a server's renegotiation request is refused unless enable_renegotiation", "[tls]")
+{
+    server_options o = with_cert(test_pki().server);
+    o.max_version = TLS1_2_VERSION; // TLS 1.3 has no renegotiation
+    o.renegotiate = true;
+    test_server srv(o);
+    {
+        tls_client c(trusting_ca(), url_for(srv.port()));
+        REQUIRE(!c.connect());
+        auto ec = c.read_some(); // "ping", after refusing the HelloRequest with a no_renegotiation alert
+        INFO(ec.message());
+        auto r = srv.wait(0);
+        REQUIRE(r);
+        INFO(r->end.message());
+        CHECK(r->end.category() == net::error::get_ssl_category());
+        CHECK(ERR_GET_REASON(static_cast<unsigned long>(r->end.value())) == SSL_R_NO_RENEGOTIATION);
+    }
+    {
+        auto cfg = trusting_ca();
+        cfg.tls.enable_renegotiation = true;
+        tls_client c(cfg, url_for(srv.port()));
+        REQUIRE(!c.connect());
+        auto ec = c.read_some(); // renegotiates, then reads "ping"
+        INFO(ec.message());
+        REQUIRE(!ec);
+        REQUIRE(!c.write("after renegotiation"));
+        CHECK(!c.shutdown());
+        auto r = srv.wait(1);
+        REQUIRE(r);
+        INFO(r->end.message());
+        CHECK(r->end == net::error::eof);
+        CHECK(r->received == "after renegotiation");
+    }
 }
 
 TEST_CASE("tls: enable_renegotiation toggles SSL_OP_NO_RENEGOTIATION", "[tls][config]")
