@@ -120,6 +120,7 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
             ws.write(net::buffer(payload));
             ws.read(in);
             rtt.push_back(double(bench::mono_ns() - t0) / 1e3);
+            bench::idle(o.gap_us);
             if(in.size() != o.size)
                 throw std::runtime_error("echo has the wrong size");
             in.consume(in.size());

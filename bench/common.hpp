@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bench {
@@ -116,8 +118,9 @@ struct options
     std::size_t window = 1024; // async: writes kept outstanding
     std::size_t batch = 0;     // batch: messages per write_batch (0 = auto)
     std::size_t write_buffer = std::size_t(1) << 20; // Beast tuned
-    long gap_us = 100;         // latency mode without echo: idle gap
+    long gap_us = 100;         // latency modes: idle gap between messages
     bool nodelay = false;      // set TCP_NODELAY (Beast and raw clients)
+    std::size_t write_size = std::size_t(256) << 10; // raw: bytes per write
 };
 
 inline std::size_t parse_size(std::string const& s, char const* what)
@@ -161,6 +164,7 @@ inline options parse_options(int argc, char** argv, char const* usage)
         else if(a == "--write-buffer") o.write_buffer = parse_size(need(i), "--write-buffer");
         else if(a == "--gap-us") o.gap_us = long(parse_size(need(i), "--gap-us"));
         else if(a == "--nodelay") o.nodelay = true;
+        else if(a == "--write-size") o.write_size = parse_size(need(i), "--write-size");
         else if(a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";
@@ -265,6 +269,14 @@ inline json_line result_line(char const* client, options const& o, run_timer con
 inline void add_latency(json_line& j, std::vector<double>& rtt_us)
 {
     j.num("p50_us", percentile(rtt_us, 50)).num("p99_us", percentile(rtt_us, 99));
+}
+
+/// Latency modes: leave the connection idle between two messages, the same
+/// gap for every client (--gap-us, default 100).
+inline void idle(long gap_us)
+{
+    if(gap_us > 0)
+        std::this_thread::sleep_for(std::chrono::microseconds(gap_us));
 }
 
 // ---------------------------------------------------------------- payloads

@@ -7,10 +7,17 @@
 # Reports the compiler's CPU time (user+sys of the child processes), which a
 # busy shared machine disturbs much less than the wall time.
 #
-# usage: bench/compile_time.sh [runs]      (CXX=clang++ to use clang)
+# usage: bench/compile_time.sh [--breakdown] [runs]      (CXX=clang++ to use clang)
+#   --breakdown  also times TUs that only include a growing set of headers,
+#                to show where the time goes (parsing vs instantiation)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
+breakdown=0
+if [ "${1:-}" = "--breakdown" ]; then
+    breakdown=1
+    shift
+fi
 runs=${1:-3}
 cxx=${CXX:-g++}
 flags=${CXXFLAGS:--std=c++17 -O2}
@@ -57,4 +64,22 @@ if [ -f "$repo/include/wsout/websocket_output.hpp" ] && [ -f "$repo/include/wsou
     esac
 else
     echo "wsout_tls_oauth1.cpp: skipped (websocket_output.hpp, transport/tls.hpp or auth/oauth1.hpp missing)"
+fi
+
+if [ "$breakdown" = 1 ]; then
+    echo "breakdown (each TU only includes, then main() {}):"
+    probe() { # label, include lines
+        label=$1
+        shift
+        : >"$out/probe.cpp"
+        for h in "$@"; do echo "#include <$h>" >>"$out/probe.cpp"; done
+        echo "int main() {}" >>"$out/probe.cpp"
+        echo "  $label: $(measure "$out/probe.cpp") s CPU"
+    }
+    probe "boost/beast/websocket.hpp + ssl" boost/beast/websocket.hpp boost/beast/websocket/ssl.hpp boost/asio/ssl.hpp
+    probe "nlohmann/json.hpp" nlohmann/json.hpp
+    probe "wsout/config.hpp" wsout/config.hpp
+    probe "wsout/websocket_output.hpp" wsout/websocket_output.hpp
+    probe "+ transport/tls.hpp" wsout/websocket_output.hpp wsout/transport/tls.hpp
+    probe "+ auth/oauth1.hpp" wsout/websocket_output.hpp wsout/transport/tls.hpp wsout/auth/oauth1.hpp
 fi

@@ -6,7 +6,7 @@
 //
 // raw-bench-client: the wire limit. Does the HTTP upgrade itself (beast::http),
 // then writes frames that were built and masked before the clock started, in
-// writes of at most 256 KiB. No per-message work at all: this is what the
+// writes of at most 256 KiB (--write-size). No per-message work at all: this is what the
 // socket (or TLS) can take, the ceiling for any client.
 //   --mode sync     (default) pre-framed bytes, 256 KiB writes
 //   --mode latency  one masked frame, wait for its echo (sink --echo), repeat
@@ -39,9 +39,9 @@ namespace {
 
 char const* const usage =
     "usage: raw-bench-client --host H --port P --size N --count N\n"
-    "                        [--mode sync|latency] [--tls --ca FILE]";
+    "                        [--mode sync|latency] [--tls --ca FILE]\n"
+    "                        [--write-size N] [--nodelay]";
 
-constexpr std::size_t max_write = std::size_t(256) << 10;
 
 /// Reads whole server frames (unmasked) from a stream.
 template<class Stream>
@@ -155,6 +155,7 @@ int run(Stream& s, bench::options const& o)
     if(o.mode == "sync")
     {
         // build a chunk of whole frames (or one frame, if bigger than a write)
+        std::size_t const max_write = std::max<std::size_t>(o.write_size, 1024);
         bench::random_mask(key);
         std::string one;
         bench::put_frame(one, true, 2, payload.data(), payload.size(), key);
@@ -198,6 +199,7 @@ int run(Stream& s, bench::options const& o)
             if(op != 2 || ! fin || in.size() != o.size)
                 throw std::runtime_error("unexpected echo frame");
             rtt.push_back(double(bench::mono_ns() - t0) / 1e3);
+            bench::idle(o.gap_us);
         }
     }
     else

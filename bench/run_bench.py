@@ -453,8 +453,9 @@ def write_report(out_md, out_json, a, bin_dir, clients, skipped, sizes, transpor
     if latency:
         L.append("## Latency of one 64 B message on an idle connection")
         L.append("")
-        L.append("Round trip: the client sends, the sink (`--echo`) echoes, the client reads the echo "
-                 "(wsout discards inbound frames, so it has no round trip). One-way: the sink reads the "
+        L.append("Each client sends a message, waits for its echo where it can read one, then leaves the "
+                 "connection idle for 100 µs, and repeats. Round trip: the client sends, the sink (`--echo`) "
+                 "echoes, the client reads the echo (wsout discards inbound frames, so it has no round trip). One-way: the sink reads the "
                  "sender's CLOCK_MONOTONIC stamp from the first 8 payload bytes on arrival (every client). "
                  "Medians over rounds of each run's percentile, in µs.")
         L.append("")

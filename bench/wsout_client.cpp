@@ -175,8 +175,7 @@ int run(bench::options const& o)
                 std::uint64_t t0 = bench::mono_ns();
                 out.write(std::string_view(payload));
                 write_us.push_back(double(bench::mono_ns() - t0) / 1e3);
-                if(o.gap_us > 0)
-                    std::this_thread::sleep_for(std::chrono::microseconds(o.gap_us));
+                bench::idle(o.gap_us);
             }
             out.close();
             t.stop();
