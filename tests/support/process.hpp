@@ -229,7 +229,7 @@ class child_process {
         buffer_.clear();
         return line;
       }
-      if (!fill(proc_detail::remaining_ms(deadline))) return std::nullopt;
+      if (!fill(proc_detail::remaining_ms(deadline)) && !eof_) return std::nullopt;
     }
   }
 

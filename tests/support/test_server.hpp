@@ -345,7 +345,7 @@ template <class Layer>
 class session : public std::enable_shared_from_this<session<Layer>> {
   using ws_type = websocket::stream<typename Layer::next_layer_type>;
 
-  enum class out_kind { text, binary, ping, raw };
+  enum class out_kind { text, binary, ping, raw, shutdown };
   struct out_item {
     out_kind kind;
     std::string data;
@@ -411,6 +411,9 @@ class session : public std::enable_shared_from_this<session<Layer>> {
     enqueue({out_kind::raw, std::move(bytes)});
   }
 
+  /// Whether the connection is over (the server may forget it).
+  bool finished() const { return done_; }
+
   /// Called on the io thread by resume_reading().
   void resume() {
     if (!parked_ || done_) return;
@@ -449,6 +452,7 @@ class session : public std::enable_shared_from_this<session<Layer>> {
     st_->update(id_, [&](connection_info& c) {
       c.request_read = true;
       c.request = std::move(r);
+      c.subprotocol = subprotocol_;
     });
 
     auto const behaviour =
@@ -570,11 +574,8 @@ class session : public std::enable_shared_from_this<session<Layer>> {
     res->prepare_payload();
     http::async_write(ws_.next_layer(), *res,
                       [self = this->shared_from_this(), res](error_code ec, std::size_t) {
-                        if (ec) return self->finish("reject write: " + ec.message());
-                        error_code ignored;
-                        beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send,
-                                                                             ignored);
-                        self->discard("rejected");
+                        // Connection: close, as HTTP servers do after an error.
+                        self->finish(ec ? "reject write: " + ec.message() : std::string("rejected"));
                       });
   }
 
@@ -755,6 +756,9 @@ class session : public std::enable_shared_from_this<session<Layer>> {
         st_->update(id_, [code](connection_info& c) { c.close_code = code; });
         got_close_ = true;
         if (!sent_close_) enqueue({out_kind::raw, make_frame(op_close, payload.substr(0, 2))});
+        // The server closes TCP first (RFC 6455 7.1.1): FIN once the close
+        // frame is out; discard() then waits for the client's FIN.
+        enqueue({out_kind::shutdown, {}});
         return parse_result::control;
       }
       default:
@@ -828,12 +832,20 @@ class session : public std::enable_shared_from_this<session<Layer>> {
         ws_.async_write(net::buffer(it.data), done);
         return;
       case out_kind::ping:
-        ping_.assign(it.data.data(), std::min<std::size_t>(it.data.size(), ping_.max_size()));
+        // (Not assign(char*, n): with a non-const char* that picks Beast's
+        // assign(T const&, pos, count) overload and yields an empty string.)
+        ping_.assign(beast::string_view(it.data.data(), std::min<std::size_t>(it.data.size(), ping_.max_size())));
         ws_.async_ping(ping_, [done](error_code ec) { done(ec); });
         return;
       case out_kind::raw:
         net::async_write(ws_.next_layer(), net::buffer(it.data), done);
         return;
+      case out_kind::shutdown: {
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+        net::post(ws_.get_executor(), [done] { done(error_code{}); });
+        return;
+      }
     }
   }
 
@@ -933,8 +945,7 @@ class basic_ws_server {
     boost::asio::post(io_, [this] {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
-      for (auto& w : sessions_)
-        if (auto s = w.lock()) s->force_close("server stopped");
+      for (auto& s : sessions_) s->force_close("server stopped");
       sessions_.clear();
     });
     {
@@ -1087,8 +1098,8 @@ class basic_ws_server {
   template <class F>
   void each_session(F f) {
     boost::asio::post(io_, [this, f]() mutable {
-      for (auto& w : sessions_)
-        if (auto s = w.lock()) f(*s);
+      for (auto& s : sessions_)
+        if (!s->finished()) f(*s);
     });
   }
 
@@ -1108,7 +1119,7 @@ class basic_ws_server {
       st_->cv.notify_all();
       auto s = std::make_shared<session_type>(st_, layer_, std::move(sock), id);
       sessions_.erase(std::remove_if(sessions_.begin(), sessions_.end(),
-                                     [](std::weak_ptr<session_type> const& w) { return w.expired(); }),
+                                     [](std::shared_ptr<session_type> const& x) { return x->finished(); }),
                       sessions_.end());
       sessions_.push_back(s);
       s->start();
@@ -1122,7 +1133,9 @@ class basic_ws_server {
   Layer layer_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
-  std::vector<std::weak_ptr<session_type>> sessions_;  // server thread only
+  // Owned here (a session whose reading is paused has no pending operation
+  // to keep it alive); finished ones are pruned at each accept.
+  std::vector<std::shared_ptr<session_type>> sessions_;  // server thread only
   unsigned short port_ = 0;
   std::atomic<bool> stopped_{false};
   bool run_returned_ = false;  // guarded by st_->m
