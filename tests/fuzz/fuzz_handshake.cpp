@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         cfg.subprotocols = {"chat", "superchat"};
 
     boost::asio::io_context ioc;
-    boost::beast::test::stream ts(ioc, in.rest());
+    boost::beast::test::stream ts(ioc, boost::beast::string_view(in.rest().data(), in.rest().size()));
     ts.read_size(read_size);
     boost::beast::flat_buffer rbuf;
     http::response_parser<http::string_body> parser;
@@ -56,8 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (ec)
     {
         WSOUT_FUZZ_CHECK(!parser.is_header_done(), ec.message());
+        // The limit is enforced: never more than 16 KiB of header accepted.
         if (ec == http::error::header_limit)
-            WSOUT_FUZZ_CHECK(in.size() > 16 * 1024 - 2 || true, "header_limit");
+            WSOUT_FUZZ_CHECK(in.size() > 16 * 1024, "header_limit on a short input");
         return 0;
     }
     WSOUT_FUZZ_CHECK(parser.is_header_done(), "read_header succeeded without a header");
