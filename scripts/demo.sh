@@ -31,7 +31,7 @@ cmake --build --preset release --target wsout-cat wsout-sink
 bin=build/release/examples
 work=build/release/demo
 mkdir -p "$work"
-rm -f "$work"/received.txt "$work"/sink.log
+rm -f "$work"/sink.out "$work"/sink.err "$work"/received.txt
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -45,22 +45,27 @@ MSG
 fi
 
 echo "== start wsout-sink on 127.0.0.1:$port"
-"$bin/wsout-sink" --host 127.0.0.1 --port "$port" --print >"$work/received.txt" 2>"$work/sink.log" &
+# --expect: the sink exits by itself once every message arrived and the
+# client closed.
+"$bin/wsout-sink" --host 127.0.0.1 --port "$port" --print --expect "$count" \
+    >"$work/sink.out" 2>"$work/sink.err" &
 sink=$!
 cleanup() { kill "$sink" 2>/dev/null || true; }
 trap cleanup EXIT
 
+# Ready when it printed "listening on" (its first line).
 for _ in $(seq 100); do
+    grep -q '^listening on' "$work/sink.out" 2>/dev/null && break
     if ! kill -0 "$sink" 2>/dev/null; then
-        echo "demo: wsout-sink exited before listening on 127.0.0.1:$port:" >&2
-        cat "$work/sink.log" >&2
+        echo "demo: wsout-sink could not start on 127.0.0.1:$port:" >&2
+        cat "$work/sink.err" "$work/sink.out" >&2
+        echo "(if the port is taken: WSOUT_DEMO_PORT=4196 bash scripts/demo.sh)" >&2
         exit 1
     fi
-    listening "$port" && break
     sleep 0.1
 done
-listening "$port" || {
-    echo "demo: wsout-sink is not listening on 127.0.0.1:$port after 10 s" >&2
+grep -q '^listening on' "$work/sink.out" || {
+    echo "demo: wsout-sink did not report listening on 127.0.0.1:$port within 10 s" >&2
     exit 1
 }
 
@@ -78,26 +83,26 @@ echo "== wsout-cat --url ws://127.0.0.1:$port/post/ws --text < telemetry.jsonl"
 rc=0
 "$bin/wsout-cat" --url "ws://127.0.0.1:$port/post/ws" --text <"$work/telemetry.jsonl" || rc=$?
 
-echo "== stop wsout-sink"
+echo "== wait for wsout-sink (it stops once $count messages arrived)"
+for _ in $(seq 100); do kill -0 "$sink" 2>/dev/null || break; sleep 0.1; done
 kill -INT "$sink" 2>/dev/null || true
-for _ in $(seq 50); do kill -0 "$sink" 2>/dev/null || break; sleep 0.1; done
-kill "$sink" 2>/dev/null || true
 wait "$sink" 2>/dev/null || true
 trap - EXIT
 
-echo "== what arrived"
-sed 's/^/sink: /' "$work/sink.log"
+echo "== what arrived (wsout-sink's report)"
+grep -v '^\[[0-9]*\] ' "$work/sink.out" | sed 's/^/  /' || true
+if [[ -s $work/sink.err ]]; then sed "s/^/  sink stderr: /" "$work/sink.err"; fi
+# With --print each message is a line "[N] text SIZE B: PAYLOAD".
+sed -n 's/^\[[0-9]*\] text [0-9]* B: //p' "$work/sink.out" >"$work/received.txt"
 received=$(wc -l <"$work/received.txt")
-echo "messages sent: $count, received: $received"
-echo "first and last received:"
-head -n 3 "$work/received.txt"
-echo "..."
-tail -n 1 "$work/received.txt"
+echo "messages sent: $count, received: $received; the first three and the last:"
+grep '^\[[0-9]*\] ' "$work/sink.out" | head -n 3 | sed 's/^/  /'
+echo "  ..."
+grep '^\[[0-9]*\] ' "$work/sink.out" | tail -n 1 | sed 's/^/  /'
 if cmp -s "$work/telemetry.jsonl" "$work/received.txt"; then
     echo "received == sent: every message arrived, byte-exact and in order"
 else
-    echo "received differs from sent (diff $work/telemetry.jsonl $work/received.txt)"
-    rc=${rc:-1}
+    echo "received differs from sent: diff $work/telemetry.jsonl $work/received.txt"
     ((rc != 0)) || rc=1
 fi
 exit "$rc"
