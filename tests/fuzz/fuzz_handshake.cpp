@@ -47,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     boost::asio::io_context ioc;
     boost::beast::test::stream ts(ioc, boost::beast::string_view(in.rest().data(), in.rest().size()));
     ts.read_size(read_size);
+    ts.close_remote(); // the server closes after its bytes: reads then see eof
     boost::beast::flat_buffer rbuf;
     http::response_parser<http::string_body> parser;
     parser.header_limit(16 * 1024);
