@@ -8,7 +8,7 @@
 // wsout-cat: send each line of stdin (or a file) as one WebSocket message.
 //
 //   wsout-cat [--config FILE] [--url URL] [--input FILE] [--text]
-//             [--print-config] [--schema] [--verbose]
+//             [--no-confirm] [--print-config] [--schema] [--verbose]
 //
 // Exit status: 0 when every message was sent and the close handshake
 // completed; 1 on a runtime failure; 2 on a usage or config error.
@@ -39,7 +39,7 @@ constexpr int exit_usage = 2;
 
 char const* const usage_text =
     "usage: wsout-cat [--config FILE] [--url URL] [--input FILE] [--text]\n"
-    "                 [--print-config] [--schema] [--verbose]\n"
+    "                 [--no-confirm] [--print-config] [--schema] [--verbose]\n"
     "\n"
     "Sends each line of standard input (or --input FILE), without its newline,\n"
     "as one WebSocket message, then closes the connection cleanly.\n"
@@ -49,11 +49,15 @@ char const* const usage_text =
     "  --url URL       the server url (overrides the config's url)\n"
     "  --input FILE    read lines from FILE instead of standard input\n"
     "  --text          send text messages (default: binary)\n"
+    "  --no-confirm    report a message sent once it is handed to the kernel, instead\n"
+    "                  of once a ping sent after it came back (delivery.confirm: ping)\n"
     "  --print-config  print the effective config (secrets scrubbed) and exit\n"
     "  --schema        print the config's JSON Schema and exit\n"
     "  --verbose       log connects and reconnects to standard error\n"
     "\n"
-    "Exit status: 0 all sent and closed cleanly, 1 runtime failure, 2 usage or config error.\n";
+    "Exit status: 0 all sent and closed cleanly, 1 runtime failure, 2 usage or config error.\n"
+    "After a connection loss wsout-cat reconnects (config: backoff) and resends what the\n"
+    "server did not confirm; set backoff.max_elapsed_time to give up after a while.\n";
 
 struct options
 {
@@ -61,6 +65,7 @@ struct options
     std::optional<std::string> url;
     std::optional<std::string> input_file;
     bool text = false;
+    bool no_confirm = false;
     bool print_config = false;
     bool schema = false;
     bool verbose = false;
@@ -90,6 +95,8 @@ options parse_args(int argc, char** argv)
             o.input_file = value(i, "--input");
         else if (a == "--text")
             o.text = true;
+        else if (a == "--no-confirm")
+            o.no_confirm = true;
         else if (a == "--print-config")
             o.print_config = true;
         else if (a == "--schema")
@@ -114,6 +121,12 @@ wsout::config effective_config(options const& o)
         cfg.url = *o.url;
     if (o.text)
         cfg.message_type = wsout::message_kind::text;
+    // A tool that says "sent" should mean the server read it: ping-fenced
+    // confirmation unless turned off (the library's own default is none).
+    if (o.no_confirm)
+        cfg.delivery.confirm = wsout::confirm_mode::none;
+    else if (cfg.delivery.confirm == wsout::confirm_mode::none)
+        cfg.delivery.confirm = wsout::confirm_mode::ping;
     wsout::validate(cfg);
     return cfg;
 }

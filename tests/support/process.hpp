@@ -126,6 +126,10 @@ inline pid_t spawn(std::vector<std::string> argv, std::vector<std::string> const
   wire(in_fd, 0, O_RDONLY);
   wire(out_fd, 1, O_WRONLY);
   if (err_fd != -2) wire(err_fd, 2, O_WRONLY);  // -2: inherit the parent's stderr
+  // Nothing else crosses over: Asio does not mark its sockets close-on-exec,
+  // and a child holding a test server's listening socket would keep its
+  // port bound after the server stops.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 
   // The child starts with no blocked signals and default SIGPIPE/SIGTERM/
   // SIGINT handling, whatever the test process did with them.
