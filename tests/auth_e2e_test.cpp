@@ -492,3 +492,80 @@ TEST_CASE("e2e custom policy: a bearer token file rotated between connects", "[a
     REQUIRE_FALSE(send_one(from_env, "c"));
     CHECK(srv.next("handshake")["authorization"] == "Bearer env-token");
 }
+
+#ifdef WSOUT_CAT_PATH
+// The issue's "done when": wsout-cat with oauth (or jwt) enabled in a config
+// file is accepted by the oauthlib (PyJWT) server; wrong credentials exit 1
+// with the server's status in the message.
+TEST_CASE("e2e wsout-cat with oauth and jwt configs", "[auth][e2e][python][cli]")
+{
+    temp_dir dir;
+    auto c = oauth_config("");
+    auth_server srv(oauth_server_args(c));
+    nlohmann::json cfg = {{"url", srv.url("/post/ws" + rfc_query)},
+                          {"oauth",
+                           {{"enabled", true},
+                            {"consumer_key", c.oauth.consumer_key},
+                            {"consumer_secret", c.oauth.consumer_secret},
+                            {"access_token", c.oauth.access_token},
+                            {"access_token_secret", c.oauth.access_token_secret}}}};
+    fs::path const file = dir.path / "oauth.json";
+    write_file(file, cfg.dump());
+    auto ok = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "line 1\nline 2\n", 60s);
+    INFO(ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(srv.next("handshake")["ok"] == true);
+    CHECK(srv.next("message")["data"] == "line 1");
+    CHECK(srv.next("message")["data"] == "line 2");
+
+    // --print-config scrubs the secrets.
+    auto printed = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string(), "--print-config"}, "", 60s);
+    CHECK(printed.exit_code == 0);
+    CHECK(printed.out.find(c.oauth.consumer_secret) == std::string::npos);
+    CHECK(printed.out.find(c.oauth.access_token_secret) == std::string::npos);
+
+    cfg["oauth"]["access_token_secret"] = "wrong";
+    write_file(file, cfg.dump());
+    auto bad = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "x\n", 60s);
+    INFO(bad.err);
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("401") != std::string::npos);
+    CHECK(bad.err.find("wrong") == std::string::npos);
+    CHECK(srv.next("handshake")["ok"] == false);
+
+    // JWT with a per-handshake expiry, from the config file.
+    fs::path const key = dir.path / "ec.pem";
+    fs::path const pub = dir.path / "ec.pub.pem";
+    REQUIRE(wsout_test::run_and_capture({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                                         "ec_paramgen_curve:P-256", "-out", key.string()},
+                                        "", 60s)
+                .exit_code == 0);
+    REQUIRE(wsout_test::run_and_capture({"openssl", "pkey", "-in", key.string(), "-pubout", "-out", pub.string()}, "",
+                                        60s)
+                .exit_code == 0);
+    auth_server jsrv({"--mode", "jwt", "--jwt-alg", "ES256", "--jwt-key", pub.string()});
+    nlohmann::json jcfg = {{"url", jsrv.url("/post/ws")},
+                           {"jwt",
+                            {{"enabled", true},
+                             {"private_key_file", key.string()},
+                             {"signing_method", "ES256"},
+                             {"claims", {{"sub", "cat"}}},
+                             {"headers", {{"kid", "k2"}}},
+                             {"expiry", "1m30s"}}}};
+    write_file(file, jcfg.dump());
+    auto jok = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "jwt line\n", 60s);
+    INFO(jok.err);
+    CHECK(jok.exit_code == 0);
+    auto h = jsrv.next("handshake");
+    INFO(h.dump());
+    CHECK(h["ok"] == true);
+    CHECK(h["claims"]["exp"].get<std::int64_t>() - h["claims"]["iat"].get<std::int64_t>() == 90);
+    CHECK(jsrv.next("message")["data"] == "jwt line");
+    // A mismatched key is a config error: exit 2, naming the field.
+    jcfg["jwt"]["signing_method"] = "RS256";
+    write_file(file, jcfg.dump());
+    auto jbad = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "x\n", 60s);
+    CHECK(jbad.exit_code == 2);
+    CHECK(jbad.err.find("/jwt/private_key_file") != std::string::npos);
+}
+#endif
