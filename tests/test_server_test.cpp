@@ -725,3 +725,79 @@ TEST_CASE("third-party servers: --expect exits on its own, --close-after closes"
     }
   }
 }
+
+// ---------------------------------------------------------------------------
+// The wsout-sink example (examples/wsout-sink), end to end
+// ---------------------------------------------------------------------------
+#ifdef WSOUT_SINK_PATH
+
+namespace {
+// Starts wsout-sink with `args` and returns its port (from "listening on ...").
+unsigned short sink_port(wsout_test::child_process& p) {
+  auto line = p.read_line(10s);
+  REQUIRE(line);
+  auto const prefix = std::string("listening on 127.0.0.1:");
+  REQUIRE(line->rfind(prefix, 0) == 0);
+  return static_cast<unsigned short>(std::stoi(line->substr(prefix.size())));
+}
+}  // namespace
+
+TEST_CASE("wsout-sink counts and prints, exits after --expect", "[sink]") {
+  wsout_test::child_process sink({WSOUT_SINK_PATH, "--port", "0", "--print", "--expect", "3"});
+  auto const port = sink_port(sink);
+  {
+    client other(port);
+    CHECK(other.handshake(port, "/elsewhere") == websocket::error::upgrade_declined);
+    CHECK(other.response.result_int() == 404);
+  }
+  auto c = connected(port);
+  c->send("{\"temp_c\": 21.5}", true);
+  c->send(std::string("\x00ok\n", 4), false);
+  c->send("", true);
+  c->close();
+  CHECK(sink.wait(10s) == std::optional<int>(0));
+  auto const out = sink.read_all(5s);
+  CHECK(out.find("connection 1 from 127.0.0.1:") != std::string::npos);
+  CHECK(out.find("refused: 404 for /elsewhere") != std::string::npos);
+  CHECK(out.find("connection 2 opened from 127.0.0.1:") != std::string::npos);
+  CHECK(out.find("[2] text 16 B: {\"temp_c\": 21.5}\n") != std::string::npos);
+  CHECK(out.find("[2] binary 4 B: \\x00ok\\x0a\n") != std::string::npos);
+  CHECK(out.find("[2] text 0 B: \n") != std::string::npos);
+  CHECK(out.find("connection 2 closed (code 1000): 3 messages, 20 bytes") != std::string::npos);
+  CHECK(out.find("summary: 3 messages, 20 bytes, 2 connections") != std::string::npos);
+}
+
+TEST_CASE("wsout-sink closes clients with 1001 on SIGTERM", "[sink]") {
+  wsout_test::child_process sink({WSOUT_SINK_PATH, "--port", "0", "--quiet"});
+  auto const port = sink_port(sink);
+  auto c = connected(port);
+  c->send("one", false);
+  std::this_thread::sleep_for(100ms);
+  auto const t0 = clock_type::now();
+  sink.signal(SIGTERM);
+  std::string s;
+  CHECK(c->read(s) == websocket::error::closed);
+  CHECK(c->ws.reason().code == 1001);
+  CHECK(sink.wait(10s) == std::optional<int>(0));
+  CHECK(seconds_since(t0) < 3.0);
+  auto const out = sink.read_all(5s);
+  CHECK(out.find("connection 1") == std::string::npos);  // --quiet
+  CHECK(out.find("summary: 1 message, 3 bytes, 1 connection") != std::string::npos);
+}
+
+TEST_CASE("wsout-sink: usage errors exit 2, --expect not reached exits 1", "[sink]") {
+  for (auto const& bad : std::vector<std::vector<std::string>>{
+           {"--port", "70000"}, {"--port"}, {"--expect", "0"}, {"--path", "nope"}, {"--bogus"}}) {
+    std::vector<std::string> argv{WSOUT_SINK_PATH};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    auto r = wsout_test::run_and_capture(argv, "", 10s);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("wsout-sink: ") == 0);
+    CHECK(r.err.find("usage:") != std::string::npos);
+  }
+  wsout_test::child_process sink({WSOUT_SINK_PATH, "--port", "0", "--expect", "5"});
+  sink_port(sink);
+  sink.signal(SIGINT);
+  CHECK(sink.wait(10s) == std::optional<int>(1));
+}
+#endif  // WSOUT_SINK_PATH
