@@ -51,11 +51,11 @@ wsout_test::pki& test_pki()
 struct server_options
 {
     wsout_test::credential const* cred = nullptr; // null: plain TCP
-    std::string client_ca_file;                    // non-empty: require a client cert
-    int max_version = 0;                           // e.g. TLS1_2_VERSION
-    std::string greeting;                          // written on accept
+    std::string client_ca_file;                   // non-empty: require a client cert
+    int max_version = 0;                          // e.g. TLS1_2_VERSION
+    std::string greeting;                         // written on accept
     bool close_after_greeting = false;
-    bool renegotiate = false;                      // TLS 1.2: request renegotiation, then send "ping"
+    bool renegotiate = false; // TLS 1.2: request renegotiation, then send "ping"
 };
 
 server_options with_cert(wsout_test::credential const& c)
@@ -67,11 +67,11 @@ server_options with_cert(wsout_test::credential const& c)
 
 struct session_result
 {
-    error_code handshake;       // TLS handshake result (server side)
-    bool client_cert = false;   // the client presented a certificate
-    std::string sni;            // the server name the client sent (SNI)
-    std::string received;       // application bytes received until EOF
-    error_code end;             // how reading ended
+    error_code handshake;     // TLS handshake result (server side)
+    bool client_cert = false; // the client presented a certificate
+    std::string sni;          // the server name the client sent (SNI)
+    std::string received;     // application bytes received until EOF
+    error_code end;           // how reading ended
 };
 
 class test_server
@@ -133,8 +133,7 @@ private:
         session(test_server& s, tcp::socket sock)
             : srv(s)
             , stream(std::move(sock), s.ctx_)
-        {
-        }
+        {}
 
         void start()
         {
@@ -148,14 +147,15 @@ private:
             });
             if (!srv.opts_.greeting.empty())
             {
-                net::async_write(stream.next_layer(), net::buffer(srv.opts_.greeting), [self](error_code ec, std::size_t) {
-                    if (self->srv.opts_.close_after_greeting || ec)
-                    {
-                        error_code ig;
-                        self->stream.next_layer().shutdown(tcp::socket::shutdown_send, ig);
-                    }
-                    self->read_plain();
-                });
+                net::async_write(stream.next_layer(), net::buffer(srv.opts_.greeting),
+                                 [self](error_code ec, std::size_t) {
+                                     if (self->srv.opts_.close_after_greeting || ec)
+                                     {
+                                         error_code ig;
+                                         self->stream.next_layer().shutdown(tcp::socket::shutdown_send, ig);
+                                     }
+                                     self->read_plain();
+                                 });
                 return;
             }
             if (!srv.opts_.cred)
@@ -165,7 +165,8 @@ private:
                 if (ec)
                     return self->finish(ec);
                 self->result.client_cert = SSL_get0_peer_certificate(self->stream.native_handle()) != nullptr;
-                if (char const* n = SSL_get_servername(self->stream.native_handle(), TLSEXT_NAMETYPE_host_name))
+                if (char const* n =
+                        SSL_get_servername(self->stream.native_handle(), TLSEXT_NAMETYPE_host_name))
                     self->result.sni = n;
                 if (self->srv.opts_.renegotiate)
                 {
@@ -252,7 +253,9 @@ struct tls_client
     wsout::url server;
     std::optional<wsout::url> proxy;
     std::vector<std::pair<wsout::log_level, std::string>> logs;
-    wsout::log_hook log = [this](wsout::log_level l, std::string_view m) { logs.emplace_back(l, std::string(m)); };
+    wsout::log_hook log = [this](wsout::log_level l, std::string_view m) {
+        logs.emplace_back(l, std::string(m));
+    };
     wsout::transport::connect_request req{server, cfg, proxy, log};
     wsout::transport::tls transport;
     wsout::transport::tls::stream_type stream;
@@ -264,8 +267,7 @@ struct tls_client
         , server(wsout::parse_url(url, "ws,wss"))
         , transport(cfg)
         , stream(transport.make_stream(ioc.get_executor()))
-    {
-    }
+    {}
 
     template<class Start>
     error_code run(Start start)
@@ -407,7 +409,8 @@ TEST_CASE("tls: a wrong host fails with a host-name mismatch naming the host", "
         // The code alone still says enough.
         CHECK(contains(wsout::transport::describe_tls_error(ec, X509_V_ERR_HOSTNAME_MISMATCH),
                        "certificate verify failed: "));
-        CHECK(contains(wsout::transport::describe_tls_error(ec, X509_V_ERR_HOSTNAME_MISMATCH), "ostname mismatch"));
+        CHECK(contains(wsout::transport::describe_tls_error(ec, X509_V_ERR_HOSTNAME_MISMATCH),
+                       "ostname mismatch"));
     }
     {
         tls_client c(trusting_ca(), url_for(srv.port(), "127.0.0.1"));
@@ -429,7 +432,8 @@ TEST_CASE("tls: a wrong host fails with a host-name mismatch naming the host", "
     }
 }
 
-TEST_CASE("tls: a self-signed certificate is untrusted; skip_cert_verify lets it through with a warning", "[tls]")
+TEST_CASE("tls: a self-signed certificate is untrusted; skip_cert_verify lets it through with a warning",
+          "[tls]")
 {
     test_server srv(with_cert(test_pki().self_signed));
     {
@@ -503,7 +507,8 @@ TEST_CASE("tls: a plain TCP server on a wss:// url is reported as not speaking T
 //============================================================================
 // Mutual TLS
 
-TEST_CASE("tls: mTLS accepts our client certificate (files and inline) and rejects a client without one", "[tls][mtls]")
+TEST_CASE("tls: mTLS accepts our client certificate (files and inline) and rejects a client without one",
+          "[tls][mtls]")
 {
     for (int max : {0, TLS1_2_VERSION})
     {
@@ -570,7 +575,9 @@ TEST_CASE("tls: mTLS accepts our client certificate (files and inline) and rejec
     }
 }
 
-TEST_CASE("tls: an encrypted client key with the right password works; a wrong or missing one is a config_error", "[tls][mtls]")
+TEST_CASE(
+    "tls: an encrypted client key with the right password works; a wrong or missing one is a config_error",
+    "[tls][mtls]")
 {
     server_options o = with_cert(test_pki().server);
     o.client_ca_file = test_pki().ca.cert_file;
@@ -710,10 +717,13 @@ TEST_CASE("tls: a server's renegotiation request is refused unless enable_renego
 TEST_CASE("tls: enable_renegotiation toggles SSL_OP_NO_RENEGOTIATION", "[tls][config]")
 {
     wsout::config cfg;
-    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) & SSL_OP_NO_RENEGOTIATION) != 0);
+    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) &
+           SSL_OP_NO_RENEGOTIATION) != 0);
     cfg.tls.enable_renegotiation = true;
-    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) & SSL_OP_NO_RENEGOTIATION) == 0);
-    CHECK(SSL_CTX_get_min_proto_version(wsout::transport::tls(cfg).context().native_handle()) == TLS1_2_VERSION);
+    CHECK((SSL_CTX_get_options(wsout::transport::tls(cfg).context().native_handle()) &
+           SSL_OP_NO_RENEGOTIATION) == 0);
+    CHECK(SSL_CTX_get_min_proto_version(wsout::transport::tls(cfg).context().native_handle()) ==
+          TLS1_2_VERSION);
     CHECK(SSL_CTX_get_verify_mode(wsout::transport::tls(cfg).context().native_handle()) == SSL_VERIFY_PEER);
 }
 
@@ -732,7 +742,8 @@ wsout::env_lookup fake_env(std::map<std::string, std::string> vars)
     };
 }
 
-std::string selected(std::string const& server_url, std::map<std::string, std::string> env, std::string proxy_url = "")
+std::string
+selected(std::string const& server_url, std::map<std::string, std::string> env, std::string proxy_url = "")
 {
     wsout::config cfg;
     cfg.proxy_url = std::move(proxy_url);
@@ -752,11 +763,14 @@ TEST_CASE("proxy selection: the environment as curl reads it", "[proxy][env]")
     CHECK(selected("wss://a.example/", {}) == "direct");
     CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:3128"}}) == "p:3128");
     CHECK(selected("wss://a.example/", {{"HTTPS_PROXY", "http://P:3128"}}) == "p:3128");
-    CHECK(selected("wss://a.example/", {{"https_proxy", "http://lower:1"}, {"HTTPS_PROXY", "http://upper:2"}}) == "lower:1");
-    CHECK(selected("wss://a.example/", {{"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:2"}}) == "upper:2");
+    CHECK(selected("wss://a.example/",
+                   {{"https_proxy", "http://lower:1"}, {"HTTPS_PROXY", "http://upper:2"}}) == "lower:1");
+    CHECK(selected("wss://a.example/", {{"https_proxy", ""}, {"HTTPS_PROXY", "http://upper:2"}}) ==
+          "upper:2");
     CHECK(selected("wss://a.example/", {{"http_proxy", "http://p:3128"}}) == "direct");
     CHECK(selected("ws://a.example/", {{"http_proxy", "http://p:3128"}}) == "p:3128");
-    CHECK(selected("ws://a.example/", {{"HTTP_PROXY", "http://p:3128"}}) == "direct"); // curl: lower case only
+    CHECK(selected("ws://a.example/", {{"HTTP_PROXY", "http://p:3128"}}) ==
+          "direct"); // curl: lower case only
     CHECK(selected("ws://a.example/", {{"https_proxy", "http://p:3128"}}) == "direct");
     // curl: scheme optional, default port 1080
     CHECK(selected("ws://a.example/", {{"http_proxy", "p.corp"}}) == "p.corp:1080");
@@ -768,7 +782,8 @@ TEST_CASE("proxy selection: the environment as curl reads it", "[proxy][env]")
 TEST_CASE("proxy selection: no_proxy", "[proxy][env]")
 {
     auto with = [](std::string const& server, std::string const& no_proxy) {
-        return selected(server, {{"https_proxy", "http://p:1"}, {"http_proxy", "http://p:1"}, {"no_proxy", no_proxy}});
+        return selected(
+            server, {{"https_proxy", "http://p:1"}, {"http_proxy", "http://p:1"}, {"no_proxy", no_proxy}});
     };
     CHECK(with("wss://a.example/", "*") == "direct");
     CHECK(with("wss://a.example/", "a.example") == "direct");
@@ -792,13 +807,16 @@ TEST_CASE("proxy selection: no_proxy", "[proxy][env]")
     CHECK(with("ws://[fe80::5]/", "fd00::/8") == "p:1");
     CHECK(with("ws://localhost/", "127.0.0.1") == "p:1"); // no resolution, as curl
     CHECK(with("ws://localhost/", "") == "p:1");
-    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:1"}, {"NO_PROXY", "a.example"}}) == "direct");
-    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:1"}, {"no_proxy", "x"}, {"NO_PROXY", "a.example"}}) == "p:1");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://p:1"}, {"NO_PROXY", "a.example"}}) ==
+          "direct");
+    CHECK(selected("wss://a.example/",
+                   {{"https_proxy", "http://p:1"}, {"no_proxy", "x"}, {"NO_PROXY", "a.example"}}) == "p:1");
 }
 
 TEST_CASE("proxy selection: proxy_url wins over the environment, no_proxy included", "[proxy][env]")
 {
-    CHECK(selected("wss://a.example/", {{"https_proxy", "http://env:1"}, {"no_proxy", "*"}}, "http://cfg:3128") == "cfg:3128");
+    CHECK(selected("wss://a.example/", {{"https_proxy", "http://env:1"}, {"no_proxy", "*"}},
+                   "http://cfg:3128") == "cfg:3128");
     CHECK(selected("wss://a.example/", {}, "http://u:p%3Ax@cfg:3128") == "u:p:x@cfg:3128");
     CHECK(selected("wss://a.example/", {}, "http://cfg") == "cfg:80"); // Benthos/Go: the scheme's port
 }
@@ -875,7 +893,8 @@ TEST_CASE("proxy: ws and wss through tinyproxy's CONNECT, with and without proxy
     test_server tls_srv(with_cert(test_pki().server));
     for (bool auth : {false, true})
     {
-        wsout_test::tinyproxy proxy({{plain_srv.port(), tls_srv.port()}, auth ? "wsout" : "", auth ? "s3cret" : ""});
+        wsout_test::tinyproxy proxy(
+            {{plain_srv.port(), tls_srv.port()}, auth ? "wsout" : "", auth ? "s3cret" : ""});
         std::string const proxy_url = auth ? proxy.url_with_credentials() : proxy.url();
         INFO("auth " << auth);
         {
@@ -951,14 +970,16 @@ TEST_CASE("proxy: the CONNECT request; garbage and over-eager proxies", "[proxy]
     o.greeting = "HTTP/1.1 200 Connection established\r\n\r\n";
     {
         test_server fake(o);
-        tcp_client c("wss://[::1]:8443/x", "http://us%20er:p%40ss%3Aw%2Frd@127.0.0.1:" + std::to_string(fake.port()));
+        tcp_client c("wss://[::1]:8443/x",
+                     "http://us%20er:p%40ss%3Aw%2Frd@127.0.0.1:" + std::to_string(fake.port()));
         REQUIRE(!c.connect());
         c.stream.socket().shutdown(tcp::socket::shutdown_send);
         auto r = fake.wait(0);
         REQUIRE(r);
         // base64("us er:p@ss:w/rd")
-        CHECK(r->received == "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\nUser-Agent: wsout/" WSOUT_VERSION_STRING
-                             "\r\nProxy-Authorization: Basic dXMgZXI6cEBzczp3L3Jk\r\n\r\n");
+        CHECK(r->received ==
+              "CONNECT [::1]:8443 HTTP/1.1\r\nHost: [::1]:8443\r\nUser-Agent: wsout/" WSOUT_VERSION_STRING
+              "\r\nProxy-Authorization: Basic dXMgZXI6cEBzczp3L3Jk\r\n\r\n");
     }
     o.greeting = "SSH-2.0-OpenSSH_9.2\r\n";
     o.close_after_greeting = true;
@@ -1004,11 +1025,16 @@ std::string source_dir()
 std::string b64decode(std::string const& in)
 {
     auto val = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
+        if (c >= 'A' && c <= 'Z')
+            return c - 'A';
+        if (c >= 'a' && c <= 'z')
+            return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+            return c - '0' + 52;
+        if (c == '+')
+            return 62;
+        if (c == '/')
+            return 63;
         return -1;
     };
     std::string out;
@@ -1037,9 +1063,14 @@ public:
     explicit python_tls_server(std::vector<std::string> extra = {})
     {
         out_ = test_pki().dir + "/rx-" + std::to_string(counter()++) + ".jsonl";
-        std::vector<std::string> argv = {"/usr/bin/python3", source_dir() + "/tests/servers/tls_server.py",
-                                         "--cert", test_pki().server.cert_file, "--key", test_pki().server.key_file,
-                                         "--out", out_};
+        std::vector<std::string> argv = {"/usr/bin/python3",
+                                         source_dir() + "/tests/servers/tls_server.py",
+                                         "--cert",
+                                         test_pki().server.cert_file,
+                                         "--key",
+                                         test_pki().server.key_file,
+                                         "--out",
+                                         out_};
         argv.insert(argv.end(), extra.begin(), extra.end());
         wsout_test::child_options co;
         co.inherit_stderr = false;
@@ -1092,7 +1123,8 @@ std::vector<std::string> sample_messages()
     std::string all;
     for (int i = 0; i < 256; ++i)
         all.push_back(static_cast<char>(i));
-    return {"hello", "", all, pattern(64, 1), pattern(16384, 2), pattern(70000, 3), pattern(1 << 20, 4), "last"};
+    return {"hello", "", all, pattern(64, 1), pattern(16384, 2), pattern(70000, 3), pattern(1 << 20, 4),
+            "last"};
 }
 
 wsout::config e2e_config(std::uint16_t port, std::string const& host = "localhost")
@@ -1207,8 +1239,9 @@ TEST_CASE("e2e: ws:// through tinyproxy to python websockets (plain_output)", "[
     std::string const out_file = test_pki().dir + "/rx-plain.jsonl";
     wsout_test::child_options co;
     co.inherit_stderr = false;
-    wsout_test::child_process srv(
-        {"/usr/bin/python3", source_dir() + "/tests/servers/ws_server.py", "--out", out_file, "--compression", "off"}, co);
+    wsout_test::child_process srv({"/usr/bin/python3", source_dir() + "/tests/servers/ws_server.py", "--out",
+                                   out_file, "--compression", "off"},
+                                  co);
     auto line = srv.read_line(15s);
     REQUIRE(line);
     auto const port = static_cast<std::uint16_t>(std::stoi(*line));
@@ -1286,12 +1319,13 @@ public:
                 return;
             client_ = std::make_unique<tcp::socket>(std::move(s));
             server_ = std::make_unique<tcp::socket>(ioc_);
-            server_->async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), backend_), [this](error_code e) {
-                if (e)
-                    return;
-                pump(*client_, *server_, up_, true);
-                pump(*server_, *client_, down_, false);
-            });
+            server_->async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), backend_),
+                                   [this](error_code e) {
+                                       if (e)
+                                           return;
+                                       pump(*client_, *server_, up_, true);
+                                       pump(*server_, *client_, down_, false);
+                                   });
         });
         thread_ = std::thread([this] { ioc_.run(); });
     }
@@ -1331,10 +1365,11 @@ private:
             }
             if (parse)
                 feed(buf.data(), n);
-            net::async_write(to, net::buffer(buf.data(), n), [this, &from, &to, &buf, parse](error_code e, std::size_t) {
-                if (!e)
-                    pump(from, to, buf, parse);
-            });
+            net::async_write(to, net::buffer(buf.data(), n),
+                             [this, &from, &to, &buf, parse](error_code e, std::size_t) {
+                                 if (!e)
+                                     pump(from, to, buf, parse);
+                             });
         });
     }
 
@@ -1345,8 +1380,8 @@ private:
         while (pending_.size() >= 5)
         {
             auto const type = static_cast<unsigned char>(pending_[0]);
-            std::size_t const len =
-                (std::size_t(static_cast<unsigned char>(pending_[3])) << 8) | static_cast<unsigned char>(pending_[4]);
+            std::size_t const len = (std::size_t(static_cast<unsigned char>(pending_[3])) << 8) |
+                                    static_cast<unsigned char>(pending_[4]);
             if (pending_.size() < 5 + len)
                 break;
             if (type == 23)
@@ -1420,14 +1455,14 @@ namespace {
 
 std::string cat_lines()
 {
-    return "first line\n{\"json\": true, \"n\": 1}\nüñíçødé ✓\n\ttabs\tand spaces  \n" + std::string(5000, 'x') +
-           "\nlast\n";
+    return "first line\n{\"json\": true, \"n\": 1}\nüñíçødé ✓\n\ttabs\tand spaces  \n" +
+           std::string(5000, 'x') + "\nlast\n";
 }
 
 std::vector<std::string> expected_lines()
 {
-    return {"first line", "{\"json\": true, \"n\": 1}", "üñíçødé ✓", "\ttabs\tand spaces  ", std::string(5000, 'x'),
-            "last"};
+    return {"first line",           "{\"json\": true, \"n\": 1}", "üñíçødé ✓",
+            "\ttabs\tand spaces  ", std::string(5000, 'x'),       "last"};
 }
 
 std::string write_config(nlohmann::json const& j)
@@ -1456,10 +1491,9 @@ TEST_CASE("wsout-cat over wss: private CA, mTLS with an encrypted key, through t
 {
     python_tls_server srv({"--client-ca", test_pki().ca.cert_file});
     auto mtls = cat_config(srv.port());
-    mtls["tls"]["client_certs"] = nlohmann::json::array(
-        {{{"cert_file", test_pki().client.cert_file},
-          {"key_file", test_pki().client_key_encrypted_file},
-          {"password", "${WSOUT_TEST_KEY_PASSWORD}"}}});
+    mtls["tls"]["client_certs"] = nlohmann::json::array({{{"cert_file", test_pki().client.cert_file},
+                                                          {"key_file", test_pki().client_key_encrypted_file},
+                                                          {"password", "${WSOUT_TEST_KEY_PASSWORD}"}}});
     std::vector<std::string> const env = {"WSOUT_TEST_KEY_PASSWORD=" + test_pki().password};
     {
         auto r = run_cat(mtls, env);

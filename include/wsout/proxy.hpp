@@ -55,9 +55,8 @@ inline namespace v1 {
     pointer, naming the environment variable when it came from there. The
     message never contains the proxy's credentials.
 */
-WSOUT_DECL std::optional<url> select_proxy(config const& cfg,
-                                           url const& server,
-                                           env_lookup const& env = process_environment());
+WSOUT_DECL std::optional<url>
+select_proxy(config const& cfg, url const& server, env_lookup const& env = process_environment());
 
 /** Whether `host` matches a `no_proxy` list, with curl's rules (see
     `select_proxy`).

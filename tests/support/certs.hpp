@@ -65,34 +65,45 @@ public:
         dir = tmpl;
 
         auto ca_key = gen_key();
-        auto ca_cert = make_cert(ca_key.get(), "wsout test CA", "", nullptr, nullptr, true, -3600, 86400 * 30, nullptr);
+        auto ca_cert =
+            make_cert(ca_key.get(), "wsout test CA", "", nullptr, nullptr, true, -3600, 86400 * 30, nullptr);
         ca = save("ca", ca_cert.get(), ca_key.get());
 
         auto oca_key = gen_key();
-        auto oca_cert = make_cert(oca_key.get(), "wsout other CA", "", nullptr, nullptr, true, -3600, 86400 * 30, nullptr);
+        auto oca_cert = make_cert(oca_key.get(), "wsout other CA", "", nullptr, nullptr, true, -3600,
+                                  86400 * 30, nullptr);
         other_ca = save("other-ca", oca_cert.get(), oca_key.get());
 
         std::string const local = "DNS:localhost,IP:127.0.0.1,IP:::1";
         auto k1 = gen_key();
         server = save("server",
-                      make_cert(k1.get(), "localhost", local, ca_cert.get(), ca_key.get(), false, -3600, 86400 * 30, "serverAuth").get(),
+                      make_cert(k1.get(), "localhost", local, ca_cert.get(), ca_key.get(), false, -3600,
+                                86400 * 30, "serverAuth")
+                          .get(),
                       k1.get());
         auto k2 = gen_key();
         wrong_host = save("wrong-host",
-                          make_cert(k2.get(), "wrong.example", "DNS:wrong.example,IP:10.9.9.9", ca_cert.get(), ca_key.get(), false,
-                                    -3600, 86400 * 30, "serverAuth").get(),
+                          make_cert(k2.get(), "wrong.example", "DNS:wrong.example,IP:10.9.9.9", ca_cert.get(),
+                                    ca_key.get(), false, -3600, 86400 * 30, "serverAuth")
+                              .get(),
                           k2.get());
         auto k3 = gen_key();
-        self_signed = save("self-signed",
-                           make_cert(k3.get(), "localhost", local, nullptr, nullptr, false, -3600, 86400 * 30, "serverAuth").get(),
-                           k3.get());
+        self_signed = save(
+            "self-signed",
+            make_cert(k3.get(), "localhost", local, nullptr, nullptr, false, -3600, 86400 * 30, "serverAuth")
+                .get(),
+            k3.get());
         auto k4 = gen_key();
         expired = save("expired",
-                       make_cert(k4.get(), "localhost", local, ca_cert.get(), ca_key.get(), false, -86400 * 3, -86400, "serverAuth").get(),
+                       make_cert(k4.get(), "localhost", local, ca_cert.get(), ca_key.get(), false, -86400 * 3,
+                                 -86400, "serverAuth")
+                           .get(),
                        k4.get());
         auto k5 = gen_key();
         client = save("client",
-                      make_cert(k5.get(), "wsout test client", "", ca_cert.get(), ca_key.get(), false, -3600, 86400 * 30, "clientAuth").get(),
+                      make_cert(k5.get(), "wsout test client", "", ca_cert.get(), ca_key.get(), false, -3600,
+                                86400 * 30, "clientAuth")
+                          .get(),
                       k5.get());
 
         bio_ptr b(BIO_new(BIO_s_mem()));
@@ -126,9 +137,18 @@ public:
     }
 
 private:
-    struct bio_free { void operator()(BIO* p) const { BIO_free(p); } };
-    struct x509_free { void operator()(X509* p) const { X509_free(p); } };
-    struct pkey_free { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
+    struct bio_free
+    {
+        void operator()(BIO* p) const { BIO_free(p); }
+    };
+    struct x509_free
+    {
+        void operator()(X509* p) const { X509_free(p); }
+    };
+    struct pkey_free
+    {
+        void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+    };
     using bio_ptr = std::unique_ptr<BIO, bio_free>;
     using x509_ptr = std::unique_ptr<X509, x509_free>;
     using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
@@ -157,8 +177,15 @@ private:
         X509_EXTENSION_free(e);
     }
 
-    static x509_ptr make_cert(EVP_PKEY* key, char const* cn, std::string const& sans, X509* issuer, EVP_PKEY* issuer_key,
-                              bool is_ca, long not_before, long not_after, char const* eku)
+    static x509_ptr make_cert(EVP_PKEY* key,
+                              char const* cn,
+                              std::string const& sans,
+                              X509* issuer,
+                              EVP_PKEY* issuer_key,
+                              bool is_ca,
+                              long not_before,
+                              long not_after,
+                              char const* eku)
     {
         x509_ptr x(X509_new());
         X509_set_version(x.get(), 2);
@@ -172,8 +199,10 @@ private:
         X509_gmtime_adj(X509_getm_notAfter(x.get()), not_after);
         X509_set_pubkey(x.get(), key);
         X509_NAME* name = X509_get_subject_name(x.get());
-        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<unsigned char const*>("wsout tests"), -1, -1, 0);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<unsigned char const*>(cn), -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+                                   reinterpret_cast<unsigned char const*>("wsout tests"), -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<unsigned char const*>(cn), -1,
+                                   -1, 0);
         X509_set_issuer_name(x.get(), issuer ? X509_get_subject_name(issuer) : name);
 
         X509V3_CTX ctx;

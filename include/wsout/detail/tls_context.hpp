@@ -69,7 +69,8 @@ WSOUT_DECL std::string tls_read_file(std::string const& path, std::string const&
     if (!f)
     {
         int const e = errno;
-        throw config_error(pointer, "cannot read \"" + path + "\": " + (e ? std::strerror(e) : "open failed"));
+        throw config_error(pointer,
+                           "cannot read \"" + path + "\": " + (e ? std::strerror(e) : "open failed"));
     }
     std::ostringstream ss;
     ss << f.rdbuf();
@@ -100,10 +101,11 @@ WSOUT_DECL std::vector<tls_x509_ptr> tls_parse_certs(std::string const& pem, std
         certs.push_back(std::move(x));
     }
     unsigned long const e = ::ERR_peek_last_error();
-    bool const clean_end = e == 0 || (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE);
+    bool const clean_end =
+        e == 0 || (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE);
     if (!clean_end)
-        throw config_error(pointer, "cannot parse PEM certificate #" + std::to_string(certs.size() + 1) + ": " +
-                                        tls_last_error_reason());
+        throw config_error(pointer, "cannot parse PEM certificate #" + std::to_string(certs.size() + 1) +
+                                        ": " + tls_last_error_reason());
     ::ERR_clear_error();
     if (certs.empty())
         throw config_error(pointer, "no PEM certificate found (expected \"-----BEGIN CERTIFICATE-----\")");
@@ -122,7 +124,8 @@ inline int tls_password_cb(char* buf, int size, int, void* u)
     st->asked = true;
     if (st->password->empty() || size <= 0)
         return -1;
-    int const n = static_cast<int>(std::min<std::size_t>(st->password->size(), static_cast<std::size_t>(size)));
+    int const n =
+        static_cast<int>(std::min<std::size_t>(st->password->size(), static_cast<std::size_t>(size)));
     std::memcpy(buf, st->password->data(), static_cast<std::size_t>(n));
     return n;
 }
@@ -154,10 +157,12 @@ WSOUT_DECL tls_pkey_ptr tls_parse_key(std::string const& pem,
     std::string const reason = tls_last_error_reason();
     throw config_error(key_pointer,
                        "no usable PEM private key found (expected \"-----BEGIN PRIVATE KEY-----\" or a "
-                       "traditional RSA/EC key): " + reason);
+                       "traditional RSA/EC key): " +
+                           reason);
 }
 
-WSOUT_DECL void tls_add_client_cert(SSL_CTX* ctx, client_cert_config const& c, std::size_t index, std::vector<int>& key_types)
+WSOUT_DECL void
+tls_add_client_cert(SSL_CTX* ctx, client_cert_config const& c, std::size_t index, std::vector<int>& key_types)
 {
     std::string const base = "/tls/client_certs/" + std::to_string(index);
     if (!c.cert.empty() && !c.cert_file.empty())
@@ -171,9 +176,10 @@ WSOUT_DECL void tls_add_client_cert(SSL_CTX* ctx, client_cert_config const& c, s
 
     std::string const cert_ptr = base + (c.cert.empty() ? "/cert_file" : "/cert");
     std::string const key_ptr = base + (c.key.empty() ? "/key_file" : "/key");
-    auto const certs = tls_parse_certs(c.cert.empty() ? tls_read_file(c.cert_file, cert_ptr) : c.cert, cert_ptr);
-    auto const key = tls_parse_key(c.key.empty() ? tls_read_file(c.key_file, key_ptr) : c.key, c.password, key_ptr,
-                                   base + "/password");
+    auto const certs =
+        tls_parse_certs(c.cert.empty() ? tls_read_file(c.cert_file, cert_ptr) : c.cert, cert_ptr);
+    auto const key = tls_parse_key(c.key.empty() ? tls_read_file(c.key_file, key_ptr) : c.key, c.password,
+                                   key_ptr, base + "/password");
 
     int const type = ::EVP_PKEY_get_base_id(key.get());
     for (std::size_t i = 0; i < key_types.size(); ++i)
@@ -243,7 +249,8 @@ WSOUT_DECL std::shared_ptr<boost::asio::ssl::context> make_tls_client_context(tl
     {
         // Custom CAs replace the system store (as in Benthos).
         std::string const ptr = t.root_cas.empty() ? "/tls/root_cas_file" : "/tls/root_cas";
-        auto const certs = tls_parse_certs(t.root_cas.empty() ? tls_read_file(t.root_cas_file, ptr) : t.root_cas, ptr);
+        auto const certs =
+            tls_parse_certs(t.root_cas.empty() ? tls_read_file(t.root_cas_file, ptr) : t.root_cas, ptr);
         X509_STORE* store = ::SSL_CTX_get_cert_store(h);
         for (auto const& c : certs)
             if (::X509_STORE_add_cert(store, c.get()) != 1)

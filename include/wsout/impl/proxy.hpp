@@ -21,7 +21,8 @@ namespace detail {
 inline std::string proxy_lower(std::string_view s)
 {
     std::string r(s);
-    std::transform(r.begin(), r.end(), r.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(r.begin(), r.end(), r.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return r;
 }
 
@@ -45,7 +46,8 @@ inline std::optional<boost::asio::ip::address> proxy_parse_ip(std::string_view s
 }
 
 // Whether `a` lies in `net`/`bits`; false when the families differ.
-WSOUT_DECL bool proxy_in_cidr(boost::asio::ip::address const& a, boost::asio::ip::address const& net, unsigned bits)
+WSOUT_DECL bool
+proxy_in_cidr(boost::asio::ip::address const& a, boost::asio::ip::address const& net, unsigned bits)
 {
     auto match = [bits](unsigned char const* x, unsigned char const* y, unsigned total) {
         unsigned const n = std::min(bits, total);
@@ -100,16 +102,16 @@ WSOUT_DECL url proxy_parse(std::string const& text, bool from_env, std::string c
     if (sep == std::string::npos)
     {
         if (!from_env)
-            throw config_error("/proxy_url", "expected http://[user:pass@]host:port, got a url without a scheme");
+            throw config_error("/proxy_url",
+                               "expected http://[user:pass@]host:port, got a url without a scheme");
         full = "http://" + text; // curl: a bare host[:port] is an HTTP proxy
     }
     else
     {
         auto const scheme = proxy_lower(std::string_view(text).substr(0, sep));
         if (scheme != "http")
-            throw config_error("/proxy_url",
-                               origin + "unsupported proxy scheme \"" + scheme +
-                                   "\": only http:// proxies (HTTP CONNECT) are supported");
+            throw config_error("/proxy_url", origin + "unsupported proxy scheme \"" + scheme +
+                                                 "\": only http:// proxies (HTTP CONNECT) are supported");
     }
     url u;
     try

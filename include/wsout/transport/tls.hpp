@@ -101,7 +101,8 @@ public:
         The objects `req` refers to must stay valid until completion.
     */
     template<class Handler>
-    void async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler);
+    void
+    async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler);
 
     /** Send TLS close_notify and wait for the server's.
 

@@ -116,9 +116,7 @@ public:
     }
 
     template<class Self>
-    void operator()(Self& self,
-                    error_code ec = {},
-                    boost::asio::ip::tcp::resolver::results_type results = {})
+    void operator()(Self& self, error_code ec = {}, boost::asio::ip::tcp::resolver::results_type results = {})
     {
         namespace http = boost::beast::http;
         BOOST_ASIO_CORO_REENTER(*this)
@@ -143,12 +141,12 @@ public:
                 return self.complete(error_code{});
 
             set_step(connect_step::proxy_connect);
-            BOOST_ASIO_CORO_YIELD boost::asio::async_write(
-                stream_, boost::asio::buffer(proxy_->request), std::move(self));
+            BOOST_ASIO_CORO_YIELD boost::asio::async_write(stream_, boost::asio::buffer(proxy_->request),
+                                                           std::move(self));
             if (ec)
                 return self.complete(ec);
-            BOOST_ASIO_CORO_YIELD http::async_read_header(
-                stream_, proxy_->buffer, proxy_->parser, std::move(self));
+            BOOST_ASIO_CORO_YIELD http::async_read_header(stream_, proxy_->buffer, proxy_->parser,
+                                                          std::move(self));
             if (ec)
             {
                 // A socket error stays what it is; anything the HTTP parser

@@ -84,16 +84,15 @@ public:
         , step_(step)
         , name_(std::move(name))
         , verify_(verify)
-    {
-    }
+    {}
 
     template<class Self>
     void operator()(Self& self, error_code ec = {})
     {
         BOOST_ASIO_CORO_REENTER(*this)
         {
-            BOOST_ASIO_CORO_YIELD async_connect_tcp(
-                boost::beast::get_lowest_layer(stream_), req_, step_, std::move(self));
+            BOOST_ASIO_CORO_YIELD async_connect_tcp(boost::beast::get_lowest_layer(stream_), req_, step_,
+                                                    std::move(self));
             if (ec)
                 return self.complete(ec);
             if (step_)
@@ -101,7 +100,8 @@ public:
             ec = tls_prepare(stream_.native_handle(), name_, verify_);
             if (ec)
                 return self.complete(ec);
-            BOOST_ASIO_CORO_YIELD stream_.async_handshake(boost::asio::ssl::stream_base::client, std::move(self));
+            BOOST_ASIO_CORO_YIELD stream_.async_handshake(boost::asio::ssl::stream_base::client,
+                                                          std::move(self));
             self.complete(ec);
         }
     }
@@ -119,8 +119,7 @@ class tls_shutdown_op : public boost::asio::coroutine
 public:
     explicit tls_shutdown_op(tls::stream_type& stream)
         : stream_(stream)
-    {
-    }
+    {}
 
     template<class Self>
     void operator()(Self& self, error_code ec = {})
@@ -172,8 +171,7 @@ WSOUT_DECL std::string tls_verify_reason(long vr, std::string const& subject)
         s += "; the server's certificate has no IP address SAN for ";
         s += subject.empty() ? std::string("the address") : subject;
         break;
-    default:
-        break;
+    default: break;
     }
     return s;
 }
@@ -196,8 +194,7 @@ WSOUT_DECL char const* tls_hint(int reason) noexcept
     case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
     case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
     case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
-    case SSL_R_TLSV1_ALERT_DECRYPT_ERROR:
-        return "the server rejected our client certificate";
+    case SSL_R_TLSV1_ALERT_DECRYPT_ERROR: return "the server rejected our client certificate";
     case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
     case SSL_R_UNSUPPORTED_PROTOCOL:
     case SSL_R_NO_PROTOCOLS_AVAILABLE:
@@ -207,15 +204,13 @@ WSOUT_DECL char const* tls_hint(int reason) noexcept
         return "no TLS protocol version in common with the server (see tls.min_version)";
     case SSL_R_WRONG_VERSION_NUMBER:
     case SSL_R_PACKET_LENGTH_TOO_LONG:
-    case SSL_R_HTTP_REQUEST:
-        return "the server did not answer with TLS (a ws:// server on a wss:// url?)";
+    case SSL_R_HTTP_REQUEST: return "the server did not answer with TLS (a ws:// server on a wss:// url?)";
     case SSL_R_UNEXPECTED_EOF_WHILE_READING:
         return "the server closed the connection in the middle of TLS, without close_notify";
     case SSL_R_UNSAFE_LEGACY_RENEGOTIATION_DISABLED:
     case SSL_R_NO_RENEGOTIATION:
         return "the server asked to renegotiate TLS, which is refused (tls.enable_renegotiation)";
-    default:
-        return "";
+    default: return "";
     }
 }
 
@@ -232,8 +227,7 @@ WSOUT_DECL tls::tls(config const& cfg)
     : ctx_(wsout::detail::make_tls_client_context(cfg.tls))
     , server_name_(cfg.tls.server_name)
     , skip_verify_(cfg.tls.skip_cert_verify)
-{
-}
+{}
 
 WSOUT_DECL tls::stream_type tls::make_stream(boost::asio::any_io_executor const& ex) const
 {
@@ -241,7 +235,10 @@ WSOUT_DECL tls::stream_type tls::make_stream(boost::asio::any_io_executor const&
 }
 
 template<class Handler>
-void tls::async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler)
+void tls::async_connect(stream_type& stream,
+                        connect_request const& req,
+                        connect_step* step,
+                        Handler&& handler)
 {
     if (skip_verify_ && req.log)
     {
