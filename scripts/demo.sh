@@ -96,9 +96,8 @@ if [[ -s $work/sink.err ]]; then sed "s/^/  sink stderr: /" "$work/sink.err"; fi
 sed -n 's/^\[[0-9]*\] text [0-9]* B: //p' "$work/sink.out" >"$work/received.txt"
 received=$(wc -l <"$work/received.txt")
 echo "messages sent: $count, received: $received; the first three and the last:"
-grep '^\[[0-9]*\] ' "$work/sink.out" | head -n 3 | sed 's/^/  /'
-echo "  ..."
-grep '^\[[0-9]*\] ' "$work/sink.out" | tail -n 1 | sed 's/^/  /'
+awk '/^\[[0-9]+\] / { if (++n <= 3) print "  " $0; last = $0 }
+     END { if (n > 3) print "  ...\n  " last }' "$work/sink.out"
 if cmp -s "$work/telemetry.jsonl" "$work/received.txt"; then
     echo "received == sent: every message arrived, byte-exact and in order"
 else
