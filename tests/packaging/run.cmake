@@ -5,7 +5,8 @@
 # file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 #
 # Driver of one packaging test: cmake -DMODE=... -DWORK_DIR=... -P run.cmake
-#   MODE                    add_subdirectory | find_package | fetchcontent
+#   MODE                    add_subdirectory | find_package | fetchcontent | install_programs
+#   BUILD_DIR               (install_programs) the build tree to install from
 #   WSOUT_SOURCE_DIR        the wsout source tree
 #   WSOUT_EXPECTED_VERSION  the version the consumer must see
 #   CONSUMERS_DIR           tests/packaging
@@ -101,6 +102,17 @@ elseif(MODE STREQUAL "fetchcontent")
        ${CMAKE_COMMAND} -E tar czf "${_tarball}" "wsout-${WSOUT_EXPECTED_VERSION}")
   file(SHA256 "${_tarball}" _sha)
   build_and_run_consumer("-DWSOUT_TARBALL=${_tarball}" "-DWSOUT_TARBALL_SHA256=${_sha}")
+
+elseif(MODE STREQUAL "install_programs")
+  set(_prefix "${WORK_DIR}/prefix")
+  step("install the wsout_Runtime component of ${BUILD_DIR}"
+       ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${_prefix}" --component wsout_Runtime)
+  foreach(_p wsout-cat wsout-sink)
+    if(NOT EXISTS "${_prefix}/bin/${_p}")
+      message(FATAL_ERROR "[packaging.install_programs] not installed: bin/${_p}")
+    endif()
+    step("run the installed ${_p} --help" "${_prefix}/bin/${_p}" --help)
+  endforeach()
 
 else()
   message(FATAL_ERROR "run.cmake: unknown MODE '${MODE}'")
