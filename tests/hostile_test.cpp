@@ -20,8 +20,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,13 +37,27 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+/// WSOUT_TEST_TIME_SCALE (default 1) stretches the generous timeouts and
+/// waits of these tests, for slow runs such as valgrind (tests/valgrind/run.sh
+/// sets 10). The timeouts under test (handshake timeout vs a slow server,
+/// pong timeout) keep their values; only the bounds checked around them grow.
+std::chrono::milliseconds scaled(std::chrono::milliseconds d)
+{
+    static long const scale = [] {
+        char const* v = std::getenv("WSOUT_TEST_TIME_SCALE");
+        long n = v ? std::atol(v) : 1;
+        return n < 1 ? 1L : n;
+    }();
+    return d * scale;
+}
+
 wsout::config config_for(std::string const& url)
 {
     wsout::config cfg;
     cfg.url = url;
-    cfg.timeouts.connect = 5s;
-    cfg.timeouts.handshake = 3s;
-    cfg.timeouts.close = 3s;
+    cfg.timeouts.connect = scaled(5000ms);
+    cfg.timeouts.handshake = scaled(3000ms);
+    cfg.timeouts.close = scaled(3000ms);
     cfg.backoff.initial_interval = 10ms;
     cfg.backoff.max_interval = 50ms;
     return cfg;
@@ -207,12 +223,12 @@ void expect_connection_failed(std::string const& bytes,
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
     out.write("before");
-    REQUIRE(server.wait_for_messages(1, 3000ms));
+    REQUIRE(server.wait_for_messages(1, scaled(3000ms)));
 
     auto start = clock_type::now();
     server.send_raw(bytes);
-    REQUIRE(wait_until([&] { return out.stats().output_connection_lost >= 1; }, 3000ms));
-    CHECK(clock_type::now() - start < 2s);
+    REQUIRE(wait_until([&] { return out.stats().output_connection_lost >= 1; }, scaled(3000ms)));
+    CHECK(clock_type::now() - start < scaled(2000ms));
     auto st = out.stats();
     CHECK(st.last_error == expected);
     auto f = out.last_failure();
@@ -222,10 +238,10 @@ void expect_connection_failed(std::string const& bytes,
     CHECK(contains(f.message, what));
 
     // The reconnect policy applies; the second connection is well behaved.
-    REQUIRE(wait_until([&] { return out.stats().output_connection_up >= 2; }, 3000ms));
+    REQUIRE(wait_until([&] { return out.stats().output_connection_up >= 2; }, scaled(3000ms)));
     out.write("after");
     out.close();
-    REQUIRE(server.wait_for_messages(2, 3000ms));
+    REQUIRE(server.wait_for_messages(2, scaled(3000ms)));
     auto msgs = server.messages();
     CHECK(msgs.back().payload == "after");
     CHECK(msgs.back().connection == 2);
@@ -366,7 +382,7 @@ TEST_CASE("well-formed inbound traffic at the limits is accepted (controls for t
     cfg.max_inbound_message_bytes = 1000;
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
-    REQUIRE(server.wait_for_upgrades(1, 3000ms));
+    REQUIRE(server.wait_for_upgrades(1, scaled(3000ms)));
     ts::frame_options more;
     more.fin = false;
     std::string bytes = make_frame(ts::op_binary, std::string(1000, 'x'))              // exactly the limit
@@ -376,10 +392,10 @@ TEST_CASE("well-formed inbound traffic at the limits is accepted (controls for t
                         + make_frame(ts::op_text, "")                                  // empty text
                         + make_frame(ts::op_pong, "unsolicited");
     server.send_raw(bytes);
-    REQUIRE(wait_until([&] { return out.stats().inbound_messages >= 3; }, 3000ms));
+    REQUIRE(wait_until([&] { return out.stats().inbound_messages >= 3; }, scaled(3000ms)));
     out.write("still here");
     out.close();
-    REQUIRE(server.wait_for_messages(1, 3000ms));
+    REQUIRE(server.wait_for_messages(1, scaled(3000ms)));
     auto st = out.stats();
     CHECK(st.inbound_messages == 3);
     CHECK(st.output_connection_lost == 0);
@@ -476,7 +492,7 @@ TEST_CASE("bad upgrade answers give their specific errors", "[hostile][handshake
             out.connect(ec);
             INFO("garbage: " << garbage);
             CHECK(ec == wsout::error::bad_http_response);
-            CHECK(clock_type::now() - start < 2s);
+            CHECK(clock_type::now() - start < scaled(2000ms));
         }
     }
     SECTION("the connection closed instead of an answer")
@@ -603,7 +619,7 @@ TEST_CASE("a slow byte-by-byte 101: within the handshake timeout it succeeds, be
         wsout_test::ws_server server(opts);
         net::io_context ioc;
         auto cfg = config_for(server.url());
-        cfg.timeouts.handshake = 5s;
+        cfg.timeouts.handshake = scaled(5000ms);
         wsout::plain_output out(ioc, cfg);
         auto start = clock_type::now();
         wsout::error_code ec;
@@ -613,7 +629,7 @@ TEST_CASE("a slow byte-by-byte 101: within the handshake timeout it succeeds, be
         CHECK(clock_type::now() - start >= 250ms);
         out.write("slow but fine", ec);
         CHECK_FALSE(ec);
-        REQUIRE(server.wait_for_messages(1, 3000ms));
+        REQUIRE(server.wait_for_messages(1, scaled(3000ms)));
     }
     SECTION("30 ms per byte (about 4 s), 500 ms timeout: handshake_timeout on time")
     {
@@ -632,7 +648,35 @@ TEST_CASE("a slow byte-by-byte 101: within the handshake timeout it succeeds, be
         CHECK(ec == wsout::error::handshake_timeout);
         CHECK(ec == wsout::condition::timeout);
         CHECK(took >= 450ms);
-        CHECK(took < 2s);
+        CHECK(took < scaled(2000ms));
+    }
+}
+
+TEST_CASE("frames that arrive in the same packet as the 101 are parsed like any other", "[hostile][handshake][frames]")
+{
+    SECTION("a message right behind the 101 is counted")
+    {
+        raw_http_server server([](std::string const& key) {
+            return good_101(key) + make_frame(wsout_test::op_text, "welcome") + make_frame(wsout_test::op_ping, "p");
+        });
+        io_thread io;
+        wsout::plain_output out(io.ioc, config_for(server.url()));
+        out.connect();
+        REQUIRE(wait_until([&] { return out.stats().inbound_messages >= 1; }, scaled(3000ms)));
+        CHECK(out.stats().output_connection_lost == 0);
+    }
+    SECTION("a violation right behind the 101 drops the connection")
+    {
+        raw_http_server server([](std::string const& key) {
+            return good_101(key) + make_frame(wsout_test::op_text, "\xC0\xAF");
+        });
+        io_thread io;
+        wsout::plain_output out(io.ioc, config_for(server.url()));
+        wsout::error_code ec;
+        out.connect(ec);
+        REQUIRE(wait_until([&] { return out.stats().output_connection_lost >= 1; }, scaled(3000ms)));
+        CHECK(out.stats().last_error == wsout::error::protocol_violation);
+        CHECK(contains(out.last_failure().message, "UTF-8"));
     }
 }
 
@@ -651,18 +695,19 @@ TEST_CASE("a server that never answers pings is detected within keepalive.pong_t
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
     auto start = clock_type::now();
-    REQUIRE(wait_until([&] { return out.stats().output_connection_lost >= 1; }, 3000ms));
+    REQUIRE(wait_until([&] { return out.stats().output_connection_lost >= 1; }, scaled(3000ms)));
     auto took = clock_type::now() - start;
     // ping after 100 ms of silence, dead 200 ms later; allow scheduling slack.
     CHECK(took >= 250ms);
-    CHECK(took < 1500ms);
+    CHECK(took < scaled(1500ms));
     CHECK(out.stats().last_error == wsout::error::pong_timeout);
     CHECK(out.last_failure().code == wsout::error::pong_timeout);
     // Reconnects (the next connection is just as deaf, and is dropped too).
-    REQUIRE(wait_until([&] { return out.stats().output_connection_up >= 2; }, 3000ms));
+    REQUIRE(wait_until([&] { return out.stats().output_connection_up >= 2; }, scaled(3000ms)));
 }
 
-TEST_CASE("a server that answers pings keeps the connection (control for the pong timeout)", "[hostile][keepalive]")
+TEST_CASE("a server that answers pings keeps the connection (control for the pong timeout)",
+          "[hostile][keepalive][timing]")
 {
     wsout_test::ws_server server; // Beast answers pings
     io_thread io;
@@ -671,10 +716,56 @@ TEST_CASE("a server that answers pings keeps the connection (control for the pon
     cfg.keepalive.pong_timeout = 200ms;
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
-    REQUIRE(server.wait_for_pings(3, 3000ms));
+    REQUIRE(server.wait_for_pings(3, scaled(3000ms)));
     std::this_thread::sleep_for(300ms);
     auto st = out.stats();
     CHECK(st.output_connection_lost == 0);
     CHECK(st.output_connection_up == 1);
     out.close();
+}
+
+//----------------------------------------------------------------------------
+// Regressions found by the fuzzers (tests/fuzz)
+
+TEST_CASE("config text with a number that overflows a double is a config_error, not a JSON exception",
+          "[hostile][config][fuzz-regression]")
+{
+    // fuzz_config: nlohmann's out_of_range.406 escaped parse_config.
+    for (char const* text : {R"({"max_in_flight": 1e400})", R"({"oauth": 111111111111111e1111111112})",
+                             R"({"websocket": {"timeouts": {"connect": -1e999}}})"})
+    {
+        INFO(text);
+        try
+        {
+            (void)wsout::parse_config(std::string_view(text),
+                                      [](std::string const&) { return std::optional<std::string>{}; });
+            FAIL("parse_config accepted an overflowing number");
+        }
+        catch (wsout::config_error const& e)
+        {
+            CHECK_FALSE(std::string(e.what()).empty());
+        }
+        catch (std::exception const& e)
+        {
+            FAIL("parse_config threw something else than config_error: " << e.what());
+        }
+    }
+}
+
+TEST_CASE("a status code of 000 is not a successful upgrade", "[hostile][handshake][fuzz-regression]")
+{
+    // fuzz_handshake: make_http_status_error(0) is a zero error_code, i.e.
+    // success, so "HTTP/1.1 000" skipped every check of the 101.
+    for (char const* answer : {"HTTP/1.1 000 Switching Protocols\r\n\r\n",
+                               "HTTP/1.1 000 OK\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"})
+    {
+        raw_http_server server([answer](std::string const&) { return std::string(answer); });
+        net::io_context ioc;
+        wsout::plain_output out(ioc, config_for(server.url()));
+        wsout::error_code ec;
+        out.connect(ec);
+        INFO(answer);
+        CHECK(ec);
+        CHECK(out.stats().output_connection_up == 0);
+    }
 }

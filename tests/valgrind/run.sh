@@ -13,7 +13,8 @@
 # would then fail for the wrong reason, so tests tagged [timing] are skipped
 # ("~[timing]"), as are cases that need precise scheduling
 # (WSOUT_VALGRIND_FILTER overrides the Catch2 filter).
-# No suppressions are used: none has been needed.
+# WSOUT_TEST_TIME_SCALE (default 10 here) stretches the generous timeouts of
+# tests that read it (hostile_test). No suppressions are used: none was needed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,7 @@ for t in "${tests[@]}"; do
   valgrind --tool=memcheck --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible \
     --track-origins=yes --num-callers=30 --log-file="$log" \
-    "$build/tests/$t" "$filter"
+    env WSOUT_TEST_TIME_SCALE="${WSOUT_TEST_TIME_SCALE:-10}" "$build/tests/$t" "$filter"
   rc=$?
   set -e
   took=$(( $(date +%s) - start ))
