@@ -260,7 +260,9 @@ public:
         close handshake completed (or there was no connection to close);
         `wsout::error::close_timeout` when `timeout` expired first (what is
         left is reported later, at the latest by the destructor); the
-        output's close error otherwise.
+        output's close error otherwise. Called from the I/O thread (inside
+        a callback), it only starts the close and returns
+        `wsout::error::close_timeout`.
     */
     error_code close(std::chrono::milliseconds timeout);
 

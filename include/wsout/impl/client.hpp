@@ -163,9 +163,13 @@ public:
         cv_.notify_all(); // senders waiting for room now get output_closed
         if (!io)
         {
+            // The flush leaves a slice of the budget to the close itself, so
+            // that messages still waiting for a first connection are
+            // reported (failed) before close returns.
+            auto const reserve = std::min<clock::duration>(timeout / 10, std::chrono::milliseconds(100));
             std::unique_lock<std::mutex> lock(mutex_);
             ++waiters_;
-            cv_.wait_until(lock, deadline, [&] { return settled_ >= accepted_; });
+            cv_.wait_until(lock, deadline - reserve, [&] { return settled_ >= accepted_; });
             --waiters_;
         }
         boost::asio::post(*ioc_, [this] { do_close(); });
