@@ -8,7 +8,9 @@
 #   tests/fuzz/run.sh 600 fuzz_frame     # one target, 10 minutes
 #
 # Environment: WSOUT_FUZZ_BUILD_DIR (default build-fuzz in the source tree),
-# CXX (default clang++-14). New interesting inputs go to a scratch corpus in
+# CXX (default clang++-14), WSOUT_FUZZ_CXXFLAGS (extra flags, e.g.
+# -DWSOUT_FUZZ_TOLERATE_KNOWN to explore past an open finding; use a separate
+# build dir for that). New interesting inputs go to a scratch corpus in
 # the build dir (the committed seeds are not modified); crash inputs are
 # written to $WSOUT_FUZZ_BUILD_DIR/artifacts/.
 set -euo pipefail
@@ -29,7 +31,7 @@ generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
 cmake -S "$src" -B "$build" "${generator[@]}" "${launcher[@]}" \
-  -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="${WSOUT_FUZZ_CXXFLAGS:-}" \
   -DWSOUT_BUILD_TESTS=ON -DWSOUT_BUILD_FUZZERS=ON \
   -DWSOUT_BUILD_EXAMPLES=OFF -DWSOUT_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" --target "${targets[@]}" -j "${WSOUT_FUZZ_BUILD_JOBS:-2}"

@@ -39,10 +39,10 @@ for t in "${tests[@]}"; do
   echo "== valgrind memcheck: $t $filter"
   start=$(date +%s)
   set +e
-  valgrind --tool=memcheck --error-exitcode=1 --leak-check=full \
+  WSOUT_TEST_TIME_SCALE="${WSOUT_TEST_TIME_SCALE:-10}" valgrind --tool=memcheck --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect,possible --show-leak-kinds=definite,indirect,possible \
     --track-origins=yes --num-callers=30 --log-file="$log" \
-    env WSOUT_TEST_TIME_SCALE="${WSOUT_TEST_TIME_SCALE:-10}" "$build/tests/$t" "$filter"
+    "$build/tests/$t" "$filter"
   rc=$?
   set -e
   took=$(( $(date +%s) - start ))
