@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -256,5 +258,122 @@ TEST_CASE("wsout-cat: usage errors exit 2, runtime failures exit 1", "[cli]")
         INFO(r.err);
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("401") != std::string::npos);
+    }
+}
+
+namespace {
+
+/// Runs wsout-cat with `lines` numbered lines against a server that, on
+/// each connection, reads `every` messages and then aborts (RST and FIN
+/// alternately) and stays unreachable for `down` before coming back on the
+/// same port. Returns what the servers received and wsout-cat's result.
+struct flaky_run
+{
+    int exit_code = -1;
+    std::string err;
+    std::vector<std::string> received;
+    int aborts = 0;
+};
+
+flaky_run run_through_flaky_server(std::vector<std::string> extra_args,
+                                   int lines,
+                                   std::size_t every,
+                                   std::chrono::milliseconds down)
+{
+    temp_dir dir;
+    std::string input;
+    for (int i = 0; i < lines; ++i)
+        input += std::to_string(i) + "\n";
+    auto input_file = dir.file("lines.txt", input);
+    auto err_file = (dir.path / "err.txt").string();
+
+    flaky_run result;
+    auto make_server = [&](unsigned short port) {
+        wsout_test::ws_server_options opts;
+        opts.end_after_messages = every;
+        opts.end = result.aborts % 2 == 0 ? wsout_test::end_action::reset : wsout_test::end_action::fin;
+        return std::make_unique<wsout_test::ws_server>(opts, port);
+    };
+    auto server = make_server(0);
+    unsigned short const port = server->port();
+
+    std::string cmd = "'" + cat + "' --url ws://127.0.0.1:" + std::to_string(port) + "/post/ws";
+    for (auto const& a : extra_args)
+        cmd += " " + a;
+    cmd += " < '" + input_file + "' 2> '" + err_file + "'";
+    wsout_test::child_process proc({"/bin/sh", "-c", cmd});
+
+    auto const deadline = std::chrono::steady_clock::now() + 300s;
+    std::optional<int> code;
+    while (!(code = proc.wait(50ms)) && std::chrono::steady_clock::now() < deadline)
+    {
+        if (!server->wait_for_closed(1, 10ms))
+            continue;
+        // The server ended its connection: take what it read, go away for
+        // a while, come back on the same port.
+        // Stop first: a reconnect may still reach this server until then,
+        // and what it reads there counts.
+        server->stop();
+        auto got = server->payloads();
+        result.received.insert(result.received.end(), got.begin(), got.end());
+        server.reset();
+        ++result.aborts;
+        std::this_thread::sleep_for(down);
+        for (int attempt = 0; attempt < 50 && !server; ++attempt)
+        {
+            try
+            {
+                server = make_server(port);
+            }
+            catch (std::exception const& e)
+            {
+                UNSCOPED_INFO("restart on port " << port << ": " << e.what());
+                std::this_thread::sleep_for(20ms);
+            }
+        }
+        REQUIRE(server);
+    }
+    result.exit_code = code ? *code : -1; // -1: it did not finish on its own
+    if (!code)
+        proc.stop();
+    server->wait_for_closed(1, 2000ms);
+    auto got = server->payloads();
+    result.received.insert(result.received.end(), got.begin(), got.end());
+    std::ifstream err(err_file);
+    result.err.assign(std::istreambuf_iterator<char>(err), {});
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("wsout-cat through a server that aborts every few thousand messages", "[cli][reconnect]")
+{
+    int const lines = 100000;
+    std::size_t const every = 10000;
+
+    SECTION("confirm mode (the default): every line arrives")
+    {
+        auto r = run_through_flaky_server({}, lines, every, 1000ms);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        std::vector<int> seen(lines, 0);
+        for (auto const& p : r.received)
+            ++seen[static_cast<std::size_t>(std::stoi(p))];
+        auto missing = std::count(seen.begin(), seen.end(), 0);
+        WARN("confirm ping: " << r.aborts << " aborts, " << r.received.size() << " received for " << lines
+                              << " lines, missing " << missing);
+        CHECK(r.aborts >= 5);
+        CHECK(missing == 0);
+    }
+    SECTION("--no-confirm: the loss per abort is measured")
+    {
+        auto r = run_through_flaky_server({"--no-confirm"}, lines, every, 1000ms);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        std::set<std::string> unique(r.received.begin(), r.received.end());
+        auto missing = static_cast<std::size_t>(lines) - unique.size();
+        WARN("confirm none: " << r.aborts << " aborts, missing " << missing << " of " << lines << " ("
+                              << (r.aborts ? missing / static_cast<std::size_t>(r.aborts) : 0) << " per abort)");
+        CHECK(r.aborts >= 1);
     }
 }

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <future>
 #include <string>
 #include <thread>
@@ -523,4 +524,147 @@ TEST_CASE("without confirmation the loss window is measured, not hidden", "[outp
     // ... and what the kernel held when the server reset is gone.
     UNSCOPED_INFO("confirm none: lost " << lost << " of 2000 over 4 resets (" << lost / 4.0 << " per reset)");
     CHECK(unique.size() <= 2000);
+}
+
+TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[output][threads]")
+{
+    wsout_test::ws_server server;
+    io_thread io;
+    wsout::plain_output out(io.ioc, config_for(server.url()));
+    out.connect();
+    constexpr int threads = 4, per_thread = 500;
+    std::vector<std::thread> writers;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < threads; ++t)
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i)
+            {
+                wsout::error_code ec;
+                auto m = std::to_string(t) + ":" + std::to_string(i);
+                if (i % 3 == 0)
+                    out.write(m, ec);
+                else if (i % 3 == 1)
+                    out.async_write(m, [&](wsout::error_code e) {
+                        if (e)
+                            ++failures;
+                    });
+                else if (!out.try_write(m, ec))
+                    out.write(m, ec); // full: fall back to waiting
+                if (ec)
+                    ++failures;
+            }
+        });
+    for (auto& w : writers)
+        w.join();
+    out.close();
+    CHECK(failures == 0);
+    REQUIRE(server.wait_for_messages(threads * per_thread, 5000ms));
+    std::vector<int> next(threads, 0);
+    for (auto const& p : server.payloads())
+    {
+        auto colon = p.find(':');
+        int t = std::stoi(p.substr(0, colon));
+        int i = std::stoi(p.substr(colon + 1));
+        CHECK(i == next[static_cast<std::size_t>(t)]);
+        next[static_cast<std::size_t>(t)] = i + 1;
+    }
+    CHECK(out.stats().output_sent == threads * per_thread);
+}
+
+TEST_CASE("close racing with writes: every write is reported, none vanishes", "[output][threads]")
+{
+    wsout_test::ws_server server;
+    io_thread io;
+    wsout::plain_output out(io.ioc, config_for(server.url()));
+    out.connect();
+    std::atomic<int> ok{0}, refused{0}, other{0};
+    std::atomic<bool> go{true};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 3; ++t)
+        writers.emplace_back([&] {
+            for (int i = 0; i < 2000 && go; ++i)
+            {
+                wsout::error_code ec;
+                out.write("r" + std::to_string(i), ec);
+                if (!ec)
+                    ++ok;
+                else if (ec == wsout::error::output_closed || ec == wsout::error::not_connected)
+                    ++refused;
+                else
+                    ++other;
+            }
+        });
+    std::this_thread::sleep_for(20ms);
+    out.close();
+    go = false;
+    for (auto& w : writers)
+        w.join();
+    CHECK(other == 0);
+    CHECK(out.stats().output_sent == static_cast<std::uint64_t>(ok.load()));
+    REQUIRE(server.wait_for_closed(1, 3000ms));
+    CHECK(server.message_count() == static_cast<std::size_t>(ok.load()));
+}
+
+TEST_CASE("a dead peer that never answers pings is detected", "[output][keepalive]")
+{
+    wsout_test::ws_server_options opts;
+    opts.auto_pong = false; // raw mode: reads, never answers pings
+    wsout_test::ws_server server(opts);
+    io_thread io;
+    auto cfg = config_for(server.url());
+    cfg.keepalive.ping_interval = 100ms;
+    cfg.keepalive.pong_timeout = 200ms;
+    cfg.backoff.initial_interval = 10s; // stay down after the loss
+    cfg.backoff.max_interval = 10s;
+    wsout::plain_output out(io.ioc, cfg);
+    out.connect();
+    auto start = std::chrono::steady_clock::now();
+    while (out.stats().output_connection_lost == 0 && std::chrono::steady_clock::now() - start < 5s)
+        std::this_thread::sleep_for(10ms);
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(out.stats().output_connection_lost == 1);
+    CHECK(out.last_failure().code == wsout::error::pong_timeout);
+    CHECK(took < 2s);
+}
+
+TEST_CASE("confirm mode ping with large batches: progress across many resets", "[output][confirm]")
+{
+    wsout_test::ws_server_options opts;
+    opts.end_after_messages = 10000;
+    opts.end = wsout_test::end_action::reset;
+    opts.end_connections = 5;
+    wsout_test::ws_server server(opts);
+    io_thread io;
+    auto cfg = config_for(server.url());
+    cfg.backoff.initial_interval = 5ms;
+    cfg.delivery.confirm = wsout::confirm_mode::ping;
+    wsout::plain_output out(io.ioc, cfg);
+    out.connect();
+    std::deque<std::future<void>> in_flight;
+    int next = 0;
+    while (next < 40000)
+    {
+        std::vector<std::string> batch;
+        for (int i = 0; i < 4096 && next < 40000; ++i)
+            batch.push_back(std::to_string(next++));
+        in_flight.push_back(out.async_write_batch(std::move(batch), net::use_future));
+        while (in_flight.size() > 4)
+        {
+            REQUIRE(in_flight.front().wait_for(20s) == std::future_status::ready);
+            in_flight.front().get();
+            in_flight.pop_front();
+        }
+    }
+    while (!in_flight.empty())
+    {
+        REQUIRE(in_flight.front().wait_for(20s) == std::future_status::ready);
+        in_flight.front().get();
+        in_flight.pop_front();
+    }
+    out.close();
+    std::set<std::string> unique;
+    for (auto const& p : server.payloads())
+        unique.insert(p);
+    INFO("received " << server.message_count() << ", retried " << out.stats().output_retried);
+    CHECK(unique.size() == 40000);
 }

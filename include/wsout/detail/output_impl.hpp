@@ -315,26 +315,37 @@ private:
     {
         ++generation_;
         stream_.reset();
-        stream_.emplace(transport_.make_stream(executor_type(strand_)));
+        stream_ = std::make_shared<stream_type>(transport_.make_stream(executor_type(strand_)));
         rbuf_.clear();
         parser_ = frame_parser(cfg_.max_inbound_message_bytes);
         step_ = transport::connect_step::resolve;
         arm_watchdog(cfg_.timeouts.connect, error::connect_timeout);
-        connect_req_.emplace(transport::connect_request{server_, cfg_, proxy_, log_copy()});
-        transport_.async_connect(*stream_, *connect_req_, &step_,
-                                 [self = self(), gen = generation_](error_code ec) {
+        attempt_ = std::make_shared<attempt_state>(server_, cfg_, proxy_, log_copy());
+        transport_.async_connect(*stream_, attempt_->req, &step_,
+                                 [self = self(), gen = generation_, keep = stream_, att = attempt_](error_code ec) {
                                      self->on_transport_connected(gen, ec);
                                  });
     }
 
-    log_hook const& log_copy()
+    log_hook log_copy()
     {
-        // The transport may keep the reference for the connect; hold a copy
-        // that lives as long as the attempt.
         std::lock_guard<std::mutex> lock(mutex_);
-        attempt_log_ = log_ ? *log_ : log_hook{};
-        return attempt_log_;
+        return log_ ? *log_ : log_hook{};
     }
+
+    /// What a connect attempt's transport operation refers to; shared with
+    /// it so an attempt that outlives its turn still reads valid memory.
+    struct attempt_state
+    {
+        log_hook log;
+        transport::connect_request req;
+
+        attempt_state(url const& server, config const& cfg, std::optional<url> const& proxy, log_hook l)
+            : log(std::move(l))
+            , req{server, cfg, proxy, log}
+        {
+        }
+    };
 
     void arm_watchdog(duration limit, error timeout_error)
     {
@@ -389,7 +400,7 @@ private:
             return connect_failed(error::auth_failed, e.what());
         }
         boost::beast::http::async_write(*stream_, request_,
-                                        [self = self(), gen](error_code ec, std::size_t) {
+                                        [self = self(), gen, keep = stream_](error_code ec, std::size_t) {
                                             self->on_request_written(gen, ec);
                                         });
     }
@@ -399,12 +410,12 @@ private:
         if (gen != generation_)
             return;
         if (ec || watchdog_fired_)
-            return connect_failed(timeout_or(ec));
+            return connect_failed(timeout_or(ec), transport_detail(ec));
         response_parser_.emplace();
         response_parser_->header_limit(16 * 1024);
         response_parser_->body_limit(64 * 1024);
         boost::beast::http::async_read_header(*stream_, rbuf_, *response_parser_,
-                                              [self = self(), gen](error_code ec, std::size_t) {
+                                              [self = self(), gen, keep = stream_](error_code ec, std::size_t) {
                                                   self->on_response_header(gen, ec);
                                               });
     }
@@ -422,7 +433,7 @@ private:
                 return connect_failed(error::response_too_large);
             if (ec.category() == make_error_code(http::error::end_of_stream).category())
                 return connect_failed(error::bad_http_response, "the server sent " + ec.message());
-            return connect_failed(ec);
+            return connect_failed(ec, transport_detail(ec));
         }
         auto const& res = response_parser_->get();
         error_code bad = upgrade::check_upgrade_response(res, key_, cfg_);
@@ -530,7 +541,7 @@ private:
     void start_read(std::uint64_t gen)
     {
         auto buf = rbuf_.prepare(read_chunk_);
-        stream_->async_read_some(buf, [self = self(), gen](error_code ec, std::size_t n) {
+        stream_->async_read_some(buf, [self = self(), gen, keep = stream_](error_code ec, std::size_t n) {
             self->on_read(gen, ec, n);
         });
     }
@@ -691,7 +702,7 @@ private:
             });
         }
         boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
-                                 [self = self(), gen = generation_](error_code ec, std::size_t) {
+                                 [self = self(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
                                      self->on_written(gen, ec);
                                  });
     }
@@ -1190,7 +1201,7 @@ private:
         cancel_connection_timers();
         if (!stream_)
             return complete_close({});
-        transport_.async_shutdown(*stream_, [self = self(), gen = generation_](error_code) {
+        transport_.async_shutdown(*stream_, [self = self(), gen = generation_, keep = stream_](error_code) {
             if (gen != self->generation_)
                 return;
             if (self->stream_)
@@ -1283,9 +1294,10 @@ private:
     // Strand only.
     state state_ = state::idle;
     std::uint64_t generation_ = 0;
-    std::optional<stream_type> stream_;
-    std::optional<transport::connect_request> connect_req_;
-    log_hook attempt_log_;
+    // Shared with the operations in flight: a DNS lookup cannot be
+    // cancelled, so a connect may outlive the attempt that started it.
+    std::shared_ptr<stream_type> stream_;
+    std::shared_ptr<attempt_state> attempt_;
     transport::connect_step step_ = transport::connect_step::resolve;
     completion connect_completion_;
     completion close_completion_;

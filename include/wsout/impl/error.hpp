@@ -158,11 +158,19 @@ public:
             }
         }
         if (ec.category() == wsout::proxy_status_category())
-            return ec.value() == 403 || ec.value() == 407;
-        // Certificate verification failures: the SSL category is compared by
-        // name so this header does not pull in OpenSSL.
+            return ec.value() == 401 || ec.value() == 403 || ec.value() == 407;
+        // Certificate and TLS-parameter failures, not a peer that hung up
+        // mid-handshake (OpenSSL 3's "unexpected eof", reason 294). The SSL
+        // category is compared by name so this header does not pull in
+        // OpenSSL; reasons are OpenSSL's SSL_R_* (value & 0x7FFFFF).
         if (std::strcmp(ec.category().name(), "asio.ssl") == 0)
-            return true;
+        {
+            int reason = ec.value() & 0x7FFFFF;
+            return reason == 134 /* certificate verify failed */ ||
+                   reason == 1116 /* alert: certificate required */ ||
+                   (reason >= 1040 && reason <= 1049) /* handshake/certificate alerts */ ||
+                   reason == 1070 /* alert: protocol version */ || reason == 258 /* unsupported protocol */;
+        }
         return false;
     }
 };
