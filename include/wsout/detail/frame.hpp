@@ -236,6 +236,8 @@ public:
     event parse(unsigned char const* data, std::size_t size, std::size_t& used) noexcept
     {
         used = 0;
+        if (state_ == state::failed)
+            return event::error;
         while (used < size || (state_ == state::payload && remaining_ == 0))
         {
             switch (state_)
@@ -269,7 +271,7 @@ public:
                     std::memcpy(control_.data() + control_len_, data + used, n);
                     control_len_ += n;
                 }
-                else if (op_ == opcode::text && !utf8_.feed(data + used, n))
+                else if (op_ == opcode::text && !compressed_ && !utf8_.feed(data + used, n))
                 {
                     used += n;
                     return fail(error::protocol_violation, "invalid UTF-8 in a text message");

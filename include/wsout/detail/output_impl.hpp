@@ -524,6 +524,11 @@ private:
         }
         reconnecting_ = false;
         connect_completion_.complete({});
+        // Frames may have arrived with the 101 (a server that pings or
+        // speaks first): handle them now, not after the next read.
+        auto gen = generation_;
+        if (rbuf_.size() != 0 && (!process_inbound(gen) || gen != generation_))
+            return;
         start_read(generation_);
         arm_keepalive(generation_);
         if (close_completion_)

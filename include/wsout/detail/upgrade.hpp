@@ -118,6 +118,8 @@ inline error_code check_upgrade_response(handshake_response const& res,
                                          config const& cfg)
 {
     namespace http = boost::beast::http;
+    if (res.result_int() < 100 || res.result_int() > 599)
+        return error::bad_http_response; // "HTTP/1.1 000": not a status at all
     if (res.result_int() != 101)
         return make_http_status_error(res.result_int());
     if (res.version() != 11)

@@ -753,6 +753,13 @@ inline nlohmann::json parse_json_text(std::string_view text)
         throw config_error("", "JSON syntax error at line " + std::to_string(pos.line) + ", column " +
                                    std::to_string(pos.column) + ": " + detail);
     }
+    catch (nlohmann::json::exception const&)
+    {
+        // out_of_range 406: a number beyond a double ("1e400"). nlohmann
+        // gives no position; its message echoes the text, which may be a
+        // secret, so it is not repeated.
+        throw config_error("", "JSON number out of range (larger than a double can hold)");
+    }
 }
 
 } // namespace detail
