@@ -542,8 +542,9 @@ inline std::vector<field_info> const& config_fields()
                      "A secret provided in order to establish ownership of a given access token.", flag_secret),
                 leaf("request_url", &oauth_config::request_url, K::string, O::benthos_seed,
                      "The URL of the OAuth provider. Benthos never used this field; wsout signs this URL's base "
-                     "string URI instead of the one derived from `url` when it is set (useful when the server sits "
-                     "behind a reverse proxy and sees another URL). `http`, `https`, `ws` or `wss`."),
+                     "string URI, and merges this URL's query parameters, instead of those derived from `url` when it "
+                     "is set (useful when the server sits behind a reverse proxy and sees another URL). `http`, "
+                     "`https`, `ws` or `wss`."),
                 leaf("signature_method", &oauth_config::signature_method, K::enumeration, O::wsout,
                      "The OAuth signature method.", flag_none, oauth_signature_methods()),
             }));
@@ -591,7 +592,8 @@ inline std::vector<field_info> const& config_fields()
             "certificates are verified against the system store unless `root_cas` or `root_cas_file` is set.",
             {
                 leaf("enabled", &tls_config::enabled, K::boolean, O::benthos,
-                     "Whether custom TLS settings are enabled. A `wss://` url uses TLS either way; `true` with a "
+                     "Whether custom TLS settings are enabled. A `wss://` url uses TLS either way, and the `tls` "
+                     "block applies to every `wss://` connection whether or not this is set; `true` with a "
                      "`ws://` url is an error."),
                 leaf("skip_cert_verify", &tls_config::skip_cert_verify, K::boolean, O::benthos,
                      "Whether to skip server side certificate verification. Dangerous: anyone on the path can "
@@ -633,7 +635,9 @@ inline std::vector<field_info> const& config_fields()
                          "An optional HTTP proxy reached with `CONNECT`: `http://[user:password@]host:port`. The "
                          "credentials (percent-encoded) are sent as `Proxy-Authorization: Basic`; the password is a "
                          "secret. `https://` proxies are not supported; the tunnel to a `wss://` server is TLS end "
-                         "to end anyway.",
+                         "to end anyway. When empty, the environment is honoured as curl does: `https_proxy` / "
+                         "`HTTPS_PROXY` for wss, `http_proxy` (lower case only) for ws, except for hosts matched by "
+                         "`no_proxy` / `NO_PROXY`; a set `proxy_url` wins and the environment is then ignored.",
                          flag_url_userinfo));
         t.push_back(leaf("headers", &config::headers, K::string_map, O::benthos,
                          "A map of headers to add to the handshake request. Names must be HTTP tokens and values "
