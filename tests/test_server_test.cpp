@@ -488,8 +488,9 @@ TEST_CASE("ws_server paused reading makes a writer block (backpressure)", "[test
   int written = 0;
   bool blocked = false;
   c->ws.binary(true);
+  bool done = false;  // outlives the loop: the blocked write completes after it
   for (int i = 0; i < 1000 && !blocked; ++i) {
-    bool done = false;
+    done = false;
     c->ws.async_write(net::buffer(chunk), [&](beast::error_code, std::size_t) { done = true; });
     c->io.restart();
     c->io.run_for(200ms);
@@ -502,6 +503,7 @@ TEST_CASE("ws_server paused reading makes a writer block (backpressure)", "[test
   srv.resume_reading();
   c->io.restart();
   c->io.run_for(5s);  // the blocked write completes
+  CHECK(done);
   CHECK(srv.wait_for_messages(static_cast<std::size_t>(written + 1), 5s));
 }
 
