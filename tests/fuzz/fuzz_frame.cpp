@@ -98,6 +98,8 @@ bool feed(frame_parser& p, unsigned char const* chunk, std::size_t n, std::vecto
             std::size_t u = 99;
             WSOUT_FUZZ_CHECK(p.parse(more, sizeof more, u) == event::error, "error is not sticky");
             WSOUT_FUZZ_CHECK(u == 0, "consumed input after an error");
+            // Even with no bytes at all (sticky since 0db419b).
+            WSOUT_FUZZ_CHECK(p.parse(more, 0, u) == event::error, "error is not sticky on empty input");
             if (off < n)
             {
                 WSOUT_FUZZ_CHECK(p.parse(chunk + off, n - off, u) == event::error, "error is not sticky");
