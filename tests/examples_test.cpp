@@ -24,7 +24,6 @@ namespace {
 
 std::string const telemetry_agent = WSOUT_TELEMETRY_AGENT_PATH;
 std::string const game_loop = WSOUT_GAME_LOOP_PATH;
-std::string const pipeline = WSOUT_PIPELINE_PATH;
 std::string const custom_transport = WSOUT_CUSTOM_TRANSPORT_PATH;
 
 /// The `key=value` pairs of the "summary:" line an example printed.
@@ -203,6 +202,12 @@ TEST_CASE("game_loop: with the server down, snapshots are dropped and no frame s
 
 //------------------------------------------------------------------------------
 
+#if defined(WSOUT_PIPELINE_PATH) // built only where Asio has co_await
+
+namespace {
+std::string const pipeline = WSOUT_PIPELINE_PATH;
+} // namespace
+
 TEST_CASE("pipeline: stdin lines arrive as numbered JSON, in order, in batches", "[examples][pipeline]")
 {
     wsout_test::ws_server server;
@@ -240,6 +245,8 @@ TEST_CASE("pipeline: an unreachable server is a runtime error", "[examples][pipe
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("error:") != std::string::npos);
 }
+
+#endif
 
 //------------------------------------------------------------------------------
 
