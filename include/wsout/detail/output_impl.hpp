@@ -589,7 +589,9 @@ private:
                 pump();
                 break;
             case frame_parser::event::pong:
-                if (confirm_ && is_fence(parser_.control_payload(), parser_.control_size()))
+                // A pong sent after the server's close frame proves nothing:
+                // a closing server discards the data frames it still reads.
+                if (confirm_ && !close_received_ && is_fence(parser_.control_payload(), parser_.control_size()))
                     on_fence_pong(fence_number(parser_.control_payload()));
                 break;
             case frame_parser::event::close:
