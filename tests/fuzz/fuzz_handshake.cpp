@@ -12,7 +12,8 @@
 //
 // Properties: no crash, no exception; success only for a 101 HTTP/1.1 with
 // the right accept key and an offered (or no) subprotocol; a non-101 status
-// maps to http_status_category; a header limit overflow is reported as
+// in 100..599 maps to http_status_category, anything else ("000") is
+// bad_http_response; a header limit overflow is reported as
 // header_limit (which the engine turns into response_too_large).
 //
 // Input: [read-size selector][subprotocol selector] then the response bytes.
@@ -73,7 +74,9 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto bad = wsout::detail::upgrade::check_upgrade_response(res, key, cfg);
     if (bad)
     {
-        if (res.result_int() != 101)
+        if (res.result_int() < 100 || res.result_int() > 599)
+            WSOUT_FUZZ_CHECK(bad == wsout::error::bad_http_response, bad.message());
+        else if (res.result_int() != 101)
         {
             WSOUT_FUZZ_CHECK(bad.category() == wsout::http_status_category(), bad.message());
             WSOUT_FUZZ_CHECK(static_cast<unsigned>(bad.value()) == res.result_int(), bad.message());
