@@ -115,7 +115,7 @@ enum class condition
     /// Any wsout timeout.
     timeout,
     /// Failures that retrying will not fix: HTTP 4xx on the handshake
-    /// (except 408 and 429), protocol and handshake violations, auth and
+    /// (except 408 and 429), handshake violations, auth and
     /// certificate failures, a closed output.
     permanent,
 };
