@@ -264,6 +264,9 @@ TEST_CASE("a refused handshake reports the HTTP status", "[output][handshake]")
         // Writes on an output that never connected fail, never vanish.
         out.write("x", ec);
         CHECK(ec == wsout::error::not_connected);
+        // try_write says why it refused, not just "full".
+        CHECK_FALSE(out.try_write("x", ec));
+        CHECK(ec == wsout::error::not_connected);
     }
 }
 

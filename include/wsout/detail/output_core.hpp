@@ -83,9 +83,10 @@ public:
     virtual config const& get_config() const noexcept = 0;
     virtual void set_log_hook(log_hook h) = 0;
     virtual void start_connect(completion c) = 0;
-    /// Accept a write; with `fail_if_full` a full queue refuses it (returns
-    /// false, the entry untouched).
-    virtual bool start_write(write_entry&& e, bool fail_if_full) = 0;
+    /// Accept a write. With `fail_if_full` (try_write) nothing waits: a
+    /// full queue or a refusing output returns false with the reason in
+    /// `refused`, the entry untouched.
+    virtual bool start_write(write_entry&& e, bool fail_if_full, error_code* refused = nullptr) = 0;
     virtual void start_close(completion c) = 0;
     virtual void abandon() noexcept = 0;
     virtual output_stats stats() const = 0;

@@ -112,7 +112,7 @@ public:
         (try_write); the entry is then handed back untouched through
         `rejected` and false is returned.
     */
-    bool start_write(write_entry&& e, bool fail_if_full) override
+    bool start_write(write_entry&& e, bool fail_if_full, error_code* refused = nullptr) override
     {
         if (e.count() == 0)
         {
@@ -130,7 +130,11 @@ public:
             if (refuse)
             {
                 if (fail_if_full)
+                {
+                    if (refused)
+                        *refused = refuse;
                     return false;
+                }
                 stat_error_ += e.count();
                 e.done.complete(refuse);
                 return true;

@@ -182,11 +182,8 @@ bool basic_output<Core>::try_write(std::string message, error_code& ec)
     // and the log hook; nobody waits for it.
     entry.done = detail::completion([](error_code) {}, impl_->get_executor());
     ec = {};
-    if (!impl_->start_write(std::move(entry), true))
-    {
-        ec = error::would_block;
+    if (!impl_->start_write(std::move(entry), true, &ec))
         return false;
-    }
     return true;
 }
 
