@@ -515,7 +515,6 @@ private:
         }
         log(log_level::info, "connected to " + server_text());
         backoff_started_ = false;
-        connected_once_ = true;
         reset_cursor();
         last_inbound_ = clock::now();
         if (reconnecting_)
@@ -683,7 +682,6 @@ private:
         if (!close_sent_)
             take_pending();
         wbuf_.clear();
-        entries_done_in_write_ = 0;
         frames_in_write_ = 0;
         // Control frames go between data frames, never inside one.
         if (!mid_frame_)
@@ -1314,7 +1312,6 @@ private:
     completion close_completion_;
     std::vector<completion> extra_close_completions_;
     bool reconnecting_ = false;
-    bool connected_once_ = false;
 
     std::string key_;
     handshake_request request_;
@@ -1345,7 +1342,6 @@ private:
     std::vector<control_frame> controls_;
     std::vector<unsigned char> wbuf_;
     std::size_t write_buffer_limit_ = 256 * 1024;
-    std::size_t entries_done_in_write_ = 0;
     std::uint64_t frames_in_write_ = 0;
     bool writing_in_progress_ = false;
     bool write_timed_out_ = false;

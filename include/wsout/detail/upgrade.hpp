@@ -13,6 +13,7 @@
 
 #include <wsout/config.hpp>
 #include <wsout/detail/base64.hpp>
+#include <wsout/detail/config_text.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
 #include <wsout/version.hpp>
@@ -61,14 +62,6 @@ inline std::string expected_accept(std::string_view key)
 inline std::string_view sv(boost::beast::string_view s) noexcept
 {
     return {s.data(), s.size()};
-}
-
-inline bool iequals(std::string_view a, std::string_view b) noexcept
-{
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 /// Whether a comma-separated header value holds `token` (case-insensitive).

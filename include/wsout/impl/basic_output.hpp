@@ -96,8 +96,6 @@ void basic_output<Core>::throw_failure(error_code ec, char const* what) const
     else
         msg += " failed";
     // system_error appends ": " + ec.message() itself.
-    if (f.code == ec && !f.message.empty())
-        throw system_error(ec, msg.substr(0, msg.size()));
     throw system_error(ec, msg);
 }
 
