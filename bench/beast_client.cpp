@@ -37,10 +37,9 @@ using boost::system::error_code;
 
 namespace {
 
-char const* const usage =
-    "usage: beast-bench-client --host H --port P --size N --count N\n"
-    "                          [--mode sync|tuned|async|latency] [--tls --ca FILE]\n"
-    "                          [--write-buffer N]";
+char const* const usage = "usage: beast-bench-client --host H --port P --size N --count N\n"
+                          "                          [--mode sync|tuned|async|latency] [--tls --ca FILE]\n"
+                          "                          [--write-buffer N]";
 
 /// Chains async_write calls: one write in flight, then the close.
 template<class WS>
@@ -51,19 +50,16 @@ struct async_loop
     std::size_t left;
     error_code& result;
 
-    void start()
-    {
-        ws.async_write(msg, *this);
-    }
+    void start() { ws.async_write(msg, *this); }
 
     void operator()(error_code ec, std::size_t)
     {
-        if(ec)
+        if (ec)
         {
             result = ec;
             return;
         }
-        if(--left > 0)
+        if (--left > 0)
             ws.async_write(msg, *this);
         else
             ws.async_close(websocket::close_code::normal, [&r = result](error_code e) { r = e; });
@@ -74,7 +70,7 @@ template<class WS>
 int run(WS& ws, bench::options const& o, net::io_context& ioc)
 {
     ws.binary(true);
-    if(o.mode == "tuned")
+    if (o.mode == "tuned")
     {
         ws.auto_fragment(false);
         ws.write_buffer_bytes(o.write_buffer);
@@ -86,16 +82,16 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
     bench::run_timer t;
     std::vector<double> rtt;
 
-    if(o.mode == "sync" || o.mode == "tuned")
+    if (o.mode == "sync" || o.mode == "tuned")
     {
         auto b = net::buffer(payload);
         t.start();
-        for(std::size_t i = 0; i < o.count; ++i)
+        for (std::size_t i = 0; i < o.count; ++i)
             ws.write(b);
         ws.close(websocket::close_code::normal);
         t.stop();
     }
-    else if(o.mode == "async")
+    else if (o.mode == "async")
     {
         error_code result;
         async_loop<WS> loop{ws, net::buffer(payload), o.count, result};
@@ -103,17 +99,17 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
         loop.start();
         ioc.run();
         t.stop();
-        if(result)
+        if (result)
             throw boost::system::system_error(result, "async write/close");
     }
-    else if(o.mode == "latency")
+    else if (o.mode == "latency")
     {
-        if(o.size < 8)
+        if (o.size < 8)
             throw std::invalid_argument("latency mode needs --size >= 8 (a timestamp)");
         rtt.reserve(o.count);
         boost::beast::flat_buffer in;
         t.start();
-        for(std::size_t i = 0; i < o.count; ++i)
+        for (std::size_t i = 0; i < o.count; ++i)
         {
             bench::stamp(payload);
             std::uint64_t t0 = bench::mono_ns();
@@ -121,7 +117,7 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
             ws.read(in);
             rtt.push_back(double(bench::mono_ns() - t0) / 1e3);
             bench::idle(o.gap_us);
-            if(in.size() != o.size)
+            if (in.size() != o.size)
                 throw std::runtime_error("echo has the wrong size");
             in.consume(in.size());
         }
@@ -132,9 +128,9 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
         throw std::invalid_argument("unknown --mode " + o.mode + "\n" + usage);
 
     auto j = bench::result_line("beast", o, t);
-    if(o.mode == "tuned")
+    if (o.mode == "tuned")
         j.num("write_buffer_bytes", o.write_buffer);
-    if(! rtt.empty())
+    if (!rtt.empty())
         bench::add_latency(j, rtt);
     std::cout << j.done() << std::endl;
     return 0;
@@ -150,28 +146,28 @@ int main(int argc, char** argv)
         net::io_context ioc;
         tcp::resolver resolver(ioc);
         auto eps = resolver.resolve(o.host, o.port);
-        if(! o.tls)
+        if (!o.tls)
         {
             websocket::stream<tcp::socket> ws(ioc);
             net::connect(ws.next_layer(), eps);
-            if(o.nodelay)
+            if (o.nodelay)
                 ws.next_layer().set_option(tcp::no_delay(true));
             return run(ws, o, ioc);
         }
         ssl::context ctx = bench::client_tls_context(o.ca);
         websocket::stream<ssl::stream<tcp::socket>> ws(ioc, ctx);
         net::connect(ws.next_layer().next_layer(), eps);
-        if(o.nodelay)
+        if (o.nodelay)
             ws.next_layer().next_layer().set_option(tcp::no_delay(true));
         error_code ec;
         net::ip::make_address(o.host, ec);
-        if(ec && ! SSL_set_tlsext_host_name(ws.next_layer().native_handle(), o.host.c_str()))
+        if (ec && !SSL_set_tlsext_host_name(ws.next_layer().native_handle(), o.host.c_str()))
             throw std::runtime_error("SNI failed");
         ws.next_layer().set_verify_callback(ssl::host_name_verification(o.host));
         ws.next_layer().handshake(ssl::stream_base::client);
         return run(ws, o, ioc);
     }
-    catch(std::exception const& e)
+    catch (std::exception const& e)
     {
         std::cerr << "beast-bench-client: " << e.what() << std::endl;
         return 1;

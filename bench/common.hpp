@@ -67,18 +67,18 @@ inline double cpu_seconds(int who = RUSAGE_SELF)
 /// the parent that forked us, e.g. the Python driver.)
 inline long peak_rss_kb()
 {
-    if(std::FILE* f = std::fopen("/proc/self/status", "r"))
+    if (std::FILE* f = std::fopen("/proc/self/status", "r"))
     {
         char line[256];
         long kb = -1;
-        while(std::fgets(line, sizeof line, f))
-            if(std::strncmp(line, "VmHWM:", 6) == 0)
+        while (std::fgets(line, sizeof line, f))
+            if (std::strncmp(line, "VmHWM:", 6) == 0)
             {
                 kb = std::strtol(line + 6, nullptr, 10);
                 break;
             }
         std::fclose(f);
-        if(kb >= 0)
+        if (kb >= 0)
             return kb;
     }
     rusage ru{};
@@ -89,13 +89,13 @@ inline long peak_rss_kb()
 /// Percentile (0..100) of a sample, nearest-rank; sorts in place.
 inline double percentile(std::vector<double>& v, double p)
 {
-    if(v.empty())
+    if (v.empty())
         return 0;
     std::sort(v.begin(), v.end());
     std::size_t rank = std::size_t(p / 100.0 * double(v.size()) + 0.999999);
-    if(rank < 1)
+    if (rank < 1)
         rank = 1;
-    if(rank > v.size())
+    if (rank > v.size())
         rank = v.size();
     return v[rank - 1];
 }
@@ -115,11 +115,11 @@ struct options
     std::string mode = "sync";
     bool tls = false;
     std::string ca;
-    std::size_t window = 1024; // async: writes kept outstanding
-    std::size_t batch = 0;     // batch: messages per write_batch (0 = auto)
+    std::size_t window = 1024;                       // async: writes kept outstanding
+    std::size_t batch = 0;                           // batch: messages per write_batch (0 = auto)
     std::size_t write_buffer = std::size_t(1) << 20; // Beast tuned
-    long gap_us = 100;         // latency modes: idle gap between messages
-    bool nodelay = false;      // set TCP_NODELAY (Beast and raw clients)
+    long gap_us = 100;                               // latency modes: idle gap between messages
+    bool nodelay = false;                            // set TCP_NODELAY (Beast and raw clients)
     std::size_t write_size = std::size_t(256) << 10; // raw: bytes per write
 };
 
@@ -128,14 +128,14 @@ inline std::size_t parse_size(std::string const& s, char const* what)
     // accepts plain numbers and k/K, m/M suffixes (powers of two)
     char* end = nullptr;
     unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-    if(end == s.c_str())
+    if (end == s.c_str())
         throw std::invalid_argument(std::string(what) + ": not a number: " + s);
     std::string suf(end);
-    if(suf == "k" || suf == "K" || suf == "KiB")
+    if (suf == "k" || suf == "K" || suf == "KiB")
         v <<= 10;
-    else if(suf == "m" || suf == "M" || suf == "MiB")
+    else if (suf == "m" || suf == "M" || suf == "MiB")
         v <<= 20;
-    else if(! suf.empty())
+    else if (!suf.empty())
         throw std::invalid_argument(std::string(what) + ": bad suffix: " + s);
     return std::size_t(v);
 }
@@ -144,28 +144,42 @@ inline options parse_options(int argc, char** argv, char const* usage)
 {
     options o;
     auto need = [&](int& i) -> std::string {
-        if(i + 1 >= argc)
+        if (i + 1 >= argc)
             throw std::invalid_argument(std::string(argv[i]) + " needs a value");
         return argv[++i];
     };
-    for(int i = 1; i < argc; ++i)
+    for (int i = 1; i < argc; ++i)
     {
         std::string a = argv[i];
-        if(a == "--host") o.host = need(i);
-        else if(a == "--port") o.port = need(i);
-        else if(a == "--path") o.path = need(i);
-        else if(a == "--size") o.size = parse_size(need(i), "--size");
-        else if(a == "--count") o.count = parse_size(need(i), "--count");
-        else if(a == "--mode") o.mode = need(i);
-        else if(a == "--tls") o.tls = true;
-        else if(a == "--ca") o.ca = need(i);
-        else if(a == "--window") o.window = parse_size(need(i), "--window");
-        else if(a == "--batch") o.batch = parse_size(need(i), "--batch");
-        else if(a == "--write-buffer") o.write_buffer = parse_size(need(i), "--write-buffer");
-        else if(a == "--gap-us") o.gap_us = long(parse_size(need(i), "--gap-us"));
-        else if(a == "--nodelay") o.nodelay = true;
-        else if(a == "--write-size") o.write_size = parse_size(need(i), "--write-size");
-        else if(a == "--help" || a == "-h")
+        if (a == "--host")
+            o.host = need(i);
+        else if (a == "--port")
+            o.port = need(i);
+        else if (a == "--path")
+            o.path = need(i);
+        else if (a == "--size")
+            o.size = parse_size(need(i), "--size");
+        else if (a == "--count")
+            o.count = parse_size(need(i), "--count");
+        else if (a == "--mode")
+            o.mode = need(i);
+        else if (a == "--tls")
+            o.tls = true;
+        else if (a == "--ca")
+            o.ca = need(i);
+        else if (a == "--window")
+            o.window = parse_size(need(i), "--window");
+        else if (a == "--batch")
+            o.batch = parse_size(need(i), "--batch");
+        else if (a == "--write-buffer")
+            o.write_buffer = parse_size(need(i), "--write-buffer");
+        else if (a == "--gap-us")
+            o.gap_us = long(parse_size(need(i), "--gap-us"));
+        else if (a == "--nodelay")
+            o.nodelay = true;
+        else if (a == "--write-size")
+            o.write_size = parse_size(need(i), "--write-size");
+        else if (a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";
             std::exit(0);
@@ -173,11 +187,11 @@ inline options parse_options(int argc, char** argv, char const* usage)
         else
             throw std::invalid_argument("unknown argument: " + a + "\n" + usage);
     }
-    if(o.port.empty())
+    if (o.port.empty())
         throw std::invalid_argument(std::string("--port is required\n") + usage);
-    if(o.count == 0)
+    if (o.count == 0)
         throw std::invalid_argument("--count must be > 0");
-    if(o.window == 0)
+    if (o.window == 0)
         o.window = 1;
     return o;
 }
@@ -203,11 +217,11 @@ public:
     {
         key(k);
         os_ << '"';
-        for(char c : v)
+        for (char c : v)
         {
-            if(c == '"' || c == '\\')
+            if (c == '"' || c == '\\')
                 os_ << '\\' << c;
-            else if(static_cast<unsigned char>(c) < 0x20)
+            else if (static_cast<unsigned char>(c) < 0x20)
                 os_ << ' ';
             else
                 os_ << c;
@@ -275,7 +289,7 @@ inline void add_latency(json_line& j, std::vector<double>& rtt_us)
 /// gap for every client (--gap-us, default 100).
 inline void idle(long gap_us)
 {
-    if(gap_us > 0)
+    if (gap_us > 0)
         std::this_thread::sleep_for(std::chrono::microseconds(gap_us));
 }
 
@@ -286,17 +300,17 @@ inline void idle(long gap_us)
 inline std::string make_payload(std::size_t size)
 {
     std::string s(size, '\0');
-    for(std::size_t i = 0; i < size; ++i)
+    for (std::size_t i = 0; i < size; ++i)
         s[i] = char('a' + i % 26);
     return s;
 }
 
 inline void stamp(std::string& payload)
 {
-    if(payload.size() < 8)
+    if (payload.size() < 8)
         return;
     std::uint64_t t = mono_ns();
-    for(int i = 0; i < 8; ++i)
+    for (int i = 0; i < 8; ++i)
         payload[std::size_t(i)] = char((t >> (8 * i)) & 0xff);
 }
 
@@ -317,7 +331,7 @@ inline std::string websocket_accept(std::string const& key)
 inline std::string websocket_key()
 {
     unsigned char raw[16];
-    if(::RAND_bytes(raw, sizeof raw) != 1)
+    if (::RAND_bytes(raw, sizeof raw) != 1)
         throw std::runtime_error("RAND_bytes failed");
     unsigned char out[32];
     int n = ::EVP_EncodeBlock(out, raw, sizeof raw);
@@ -326,15 +340,15 @@ inline std::string websocket_key()
 
 /// Append the header of one frame to `out`; returns the header length.
 /// `mask` is null for an unmasked (server) frame.
-inline std::size_t put_frame_header(std::string& out, bool fin, unsigned opcode,
-                                    std::uint64_t len, unsigned char const* mask)
+inline std::size_t
+put_frame_header(std::string& out, bool fin, unsigned opcode, std::uint64_t len, unsigned char const* mask)
 {
     std::size_t before = out.size();
     out.push_back(char((fin ? 0x80 : 0) | (opcode & 0x0f)));
     unsigned char m = mask ? 0x80 : 0;
-    if(len < 126)
+    if (len < 126)
         out.push_back(char(m | unsigned(len)));
-    else if(len <= 0xffff)
+    else if (len <= 0xffff)
     {
         out.push_back(char(m | 126));
         out.push_back(char((len >> 8) & 0xff));
@@ -343,30 +357,30 @@ inline std::size_t put_frame_header(std::string& out, bool fin, unsigned opcode,
     else
     {
         out.push_back(char(m | 127));
-        for(int i = 7; i >= 0; --i)
+        for (int i = 7; i >= 0; --i)
             out.push_back(char((len >> (8 * i)) & 0xff));
     }
-    if(mask)
+    if (mask)
         out.append(reinterpret_cast<char const*>(mask), 4);
     return out.size() - before;
 }
 
 /// Append one complete frame; when `mask` is set the payload is masked.
-inline void put_frame(std::string& out, bool fin, unsigned opcode,
-                      char const* data, std::size_t len, unsigned char const* mask)
+inline void put_frame(
+    std::string& out, bool fin, unsigned opcode, char const* data, std::size_t len, unsigned char const* mask)
 {
     put_frame_header(out, fin, opcode, len, mask);
     std::size_t at = out.size();
     out.append(data, len);
-    if(mask)
-        for(std::size_t i = 0; i < len; ++i)
+    if (mask)
+        for (std::size_t i = 0; i < len; ++i)
             out[at + i] = char(static_cast<unsigned char>(out[at + i]) ^ mask[i & 3]);
 }
 
 /// A fresh random masking key.
 inline void random_mask(unsigned char* key)
 {
-    if(::RAND_bytes(key, 4) != 1)
+    if (::RAND_bytes(key, 4) != 1)
         throw std::runtime_error("RAND_bytes failed");
 }
 
@@ -378,10 +392,9 @@ inline boost::asio::ssl::context client_tls_context(std::string const& ca)
 {
     namespace ssl = boost::asio::ssl;
     ssl::context ctx(ssl::context::tls_client);
-    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                    ssl::context::no_tlsv1_1);
-    if(ca.empty())
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (ca.empty())
         ctx.set_default_verify_paths();
     else
         ctx.load_verify_file(ca);

@@ -37,11 +37,9 @@ using boost::system::error_code;
 
 namespace {
 
-char const* const usage =
-    "usage: raw-bench-client --host H --port P --size N --count N\n"
-    "                        [--mode sync|latency] [--tls --ca FILE]\n"
-    "                        [--write-size N] [--nodelay]";
-
+char const* const usage = "usage: raw-bench-client --host H --port P --size N --count N\n"
+                          "                        [--mode sync|latency] [--tls --ca FILE]\n"
+                          "                        [--write-size N] [--nodelay]";
 
 /// Reads whole server frames (unmasked) from a stream.
 template<class Stream>
@@ -53,34 +51,34 @@ class frame_reader
 
 public:
     frame_reader(Stream& s, net::const_buffer leftover)
-        : s_(s), buf_(static_cast<char const*>(leftover.data()), leftover.size())
-    {
-    }
+        : s_(s)
+        , buf_(static_cast<char const*>(leftover.data()), leftover.size())
+    {}
 
     /// Read one frame; returns its opcode and fills `payload`.
     unsigned read(std::string& payload, bool& fin)
     {
-        for(;;)
+        for (;;)
         {
             std::size_t avail = buf_.size() - begin_;
             auto const* p = reinterpret_cast<unsigned char const*>(buf_.data() + begin_);
-            if(avail >= 2)
+            if (avail >= 2)
             {
-                if(p[1] & 0x80)
+                if (p[1] & 0x80)
                     throw std::runtime_error("masked frame from the server");
                 std::uint64_t len = p[1] & 0x7f;
                 std::size_t hlen = 2 + (len == 126 ? 2 : len == 127 ? 8 : 0);
-                if(avail >= hlen)
+                if (avail >= hlen)
                 {
-                    if(len == 126)
+                    if (len == 126)
                         len = (std::uint64_t(p[2]) << 8) | p[3];
-                    else if(len == 127)
+                    else if (len == 127)
                     {
                         len = 0;
-                        for(int i = 0; i < 8; ++i)
+                        for (int i = 0; i < 8; ++i)
                             len = (len << 8) | p[2 + i];
                     }
-                    if(avail >= hlen + len)
+                    if (avail >= hlen + len)
                     {
                         unsigned opcode = p[0] & 0x0f;
                         fin = (p[0] & 0x80) != 0;
@@ -116,9 +114,9 @@ void upgrade(Stream& s, bench::options const& o, boost::beast::flat_buffer& fb)
     parser.skip(true); // a 101 has no body
     http::read_header(s, fb, parser);
     auto const& res = parser.get();
-    if(res.result() != http::status::switching_protocols)
+    if (res.result() != http::status::switching_protocols)
         throw std::runtime_error("upgrade refused: HTTP " + std::to_string(res.result_int()));
-    if(res[http::field::sec_websocket_accept] != bench::websocket_accept(key))
+    if (res[http::field::sec_websocket_accept] != bench::websocket_accept(key))
         throw std::runtime_error("bad Sec-WebSocket-Accept");
 }
 
@@ -127,7 +125,7 @@ void teardown(tcp::socket& s)
     error_code ec;
     s.shutdown(tcp::socket::shutdown_send, ec);
     char junk[4096];
-    while(! ec)
+    while (!ec)
         s.read_some(net::buffer(junk), ec);
     s.close(ec);
 }
@@ -152,7 +150,7 @@ int run(Stream& s, bench::options const& o)
     std::string wire, in;
     unsigned char key[4];
 
-    if(o.mode == "sync")
+    if (o.mode == "sync")
     {
         // build a chunk of whole frames (or one frame, if bigger than a write)
         std::size_t const max_write = std::max<std::size_t>(o.write_size, 1024);
@@ -161,32 +159,32 @@ int run(Stream& s, bench::options const& o)
         bench::put_frame(one, true, 2, payload.data(), payload.size(), key);
         std::size_t fs = one.size();
         std::size_t per_chunk = fs <= max_write ? max_write / fs : 1;
-        if(per_chunk > o.count)
+        if (per_chunk > o.count)
             per_chunk = o.count;
         wire.reserve(per_chunk * fs);
-        for(std::size_t i = 0; i < per_chunk; ++i)
+        for (std::size_t i = 0; i < per_chunk; ++i)
         {
             bench::random_mask(key);
             bench::put_frame(wire, true, 2, payload.data(), payload.size(), key);
         }
         t.start();
         std::size_t left = o.count;
-        while(left > 0)
+        while (left > 0)
         {
             std::size_t n = left < per_chunk ? left : per_chunk;
             std::size_t bytes = n * fs;
-            for(std::size_t off = 0; off < bytes; off += max_write)
+            for (std::size_t off = 0; off < bytes; off += max_write)
                 net::write(s, net::buffer(wire.data() + off, std::min(max_write, bytes - off)));
             left -= n;
         }
     }
-    else if(o.mode == "latency")
+    else if (o.mode == "latency")
     {
-        if(o.size < 8)
+        if (o.size < 8)
             throw std::invalid_argument("latency mode needs --size >= 8 (a timestamp)");
         rtt.reserve(o.count);
         t.start();
-        for(std::size_t i = 0; i < o.count; ++i)
+        for (std::size_t i = 0; i < o.count; ++i)
         {
             bench::stamp(payload);
             std::uint64_t t0 = bench::mono_ns();
@@ -196,7 +194,7 @@ int run(Stream& s, bench::options const& o)
             net::write(s, net::buffer(wire));
             bool fin = false;
             unsigned op = reader.read(in, fin);
-            if(op != 2 || ! fin || in.size() != o.size)
+            if (op != 2 || !fin || in.size() != o.size)
                 throw std::runtime_error("unexpected echo frame");
             rtt.push_back(double(bench::mono_ns() - t0) / 1e3);
             bench::idle(o.gap_us);
@@ -211,17 +209,17 @@ int run(Stream& s, bench::options const& o)
     char const code[2] = {char(0x03), char(0xe8)};
     bench::put_frame(wire, true, 8, code, 2, key);
     net::write(s, net::buffer(wire));
-    for(;;)
+    for (;;)
     {
         bool fin = false;
-        if(reader.read(in, fin) == 8)
+        if (reader.read(in, fin) == 8)
             break;
     }
     teardown(s);
     t.stop();
 
     auto j = bench::result_line("raw", o, t);
-    if(! rtt.empty())
+    if (!rtt.empty())
         bench::add_latency(j, rtt);
     std::cout << j.done() << std::endl;
     return 0;
@@ -237,28 +235,28 @@ int main(int argc, char** argv)
         net::io_context ioc;
         tcp::resolver resolver(ioc);
         auto eps = resolver.resolve(o.host, o.port);
-        if(! o.tls)
+        if (!o.tls)
         {
             tcp::socket s(ioc);
             net::connect(s, eps);
-            if(o.nodelay)
+            if (o.nodelay)
                 s.set_option(tcp::no_delay(true));
             return run(s, o);
         }
         ssl::context ctx = bench::client_tls_context(o.ca);
         ssl::stream<tcp::socket> s(ioc, ctx);
         net::connect(s.next_layer(), eps);
-        if(o.nodelay)
+        if (o.nodelay)
             s.next_layer().set_option(tcp::no_delay(true));
         error_code ec;
         net::ip::make_address(o.host, ec);
-        if(ec && ! SSL_set_tlsext_host_name(s.native_handle(), o.host.c_str()))
+        if (ec && !SSL_set_tlsext_host_name(s.native_handle(), o.host.c_str()))
             throw std::runtime_error("SNI failed");
         s.set_verify_callback(ssl::host_name_verification(o.host));
         s.handshake(ssl::stream_base::client);
         return run(s, o);
     }
-    catch(std::exception const& e)
+    catch (std::exception const& e)
     {
         std::cerr << "raw-bench-client: " << e.what() << std::endl;
         return 1;

@@ -49,9 +49,8 @@ using boost::system::error_code;
 
 namespace {
 
-char const* const usage =
-    "usage: wsout-bench-sink [--host 127.0.0.1] [--port 0] [--once] [--echo]\n"
-    "                        [--tls --cert FILE --key FILE] [--read-bytes N]";
+char const* const usage = "usage: wsout-bench-sink [--host 127.0.0.1] [--port 0] [--once] [--echo]\n"
+                          "                        [--tls --cert FILE --key FILE] [--read-bytes N]";
 
 struct sink_options
 {
@@ -99,7 +98,7 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
     http::request<http::empty_body> req;
     error_code ec;
     http::read(s, fb, req, ec);
-    if(ec)
+    if (ec)
     {
         error = "reading the upgrade request: " + ec.message();
         return false;
@@ -114,16 +113,16 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
         error = "bad upgrade request: " + why;
         return false;
     };
-    if(req.method() != http::verb::get)
+    if (req.method() != http::verb::get)
         return bad("method is not GET");
-    if(! boost::beast::iequals(req[http::field::upgrade], "websocket"))
+    if (!boost::beast::iequals(req[http::field::upgrade], "websocket"))
         return bad("no Upgrade: websocket");
-    if(! http::token_list(req[http::field::connection]).exists("upgrade"))
+    if (!http::token_list(req[http::field::connection]).exists("upgrade"))
         return bad("Connection lacks upgrade");
-    if(req[http::field::sec_websocket_version] != "13")
+    if (req[http::field::sec_websocket_version] != "13")
         return bad("Sec-WebSocket-Version is not 13");
     auto key = req[http::field::sec_websocket_key];
-    if(key.empty())
+    if (key.empty())
         return bad("no Sec-WebSocket-Key");
 
     http::response<http::empty_body> res{http::status::switching_protocols, req.version()};
@@ -131,7 +130,7 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
     res.set(http::field::connection, "Upgrade");
     res.set(http::field::sec_websocket_accept, bench::websocket_accept(std::string(key)));
     auto protos = req[http::field::sec_websocket_protocol];
-    if(! protos.empty())
+    if (!protos.empty())
     {
         // select the first offered subprotocol
         auto p = std::string(protos);
@@ -139,7 +138,7 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
         res.set(http::field::sec_websocket_protocol, p.substr(0, comma));
     }
     http::write(s, res, ec);
-    if(ec)
+    if (ec)
     {
         error = "writing the upgrade response: " + ec.message();
         return false;
@@ -152,7 +151,7 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
 std::uint64_t read_le64(unsigned char const* p)
 {
     std::uint64_t v = 0;
-    for(int i = 7; i >= 0; --i)
+    for (int i = 7; i >= 0; --i)
         v = (v << 8) | p[i];
     return v;
 }
@@ -181,9 +180,11 @@ class session
 
 public:
     session(Stream& s, sink_options const& opt, stats& st)
-        : s_(s), opt_(opt), st_(st), buf_(opt.read_bytes + 256)
-    {
-    }
+        : s_(s)
+        , opt_(opt)
+        , st_(st)
+        , buf_(opt.read_bytes + 256)
+    {}
 
     void feed_initial(net::const_buffer b)
     {
@@ -194,20 +195,20 @@ public:
     /// Run until the close handshake completes or the connection fails.
     void run()
     {
-        for(;;)
+        for (;;)
         {
-            if(end_ > begin_)
+            if (end_ > begin_)
             {
-                if(st_.t_first == 0)
+                if (st_.t_first == 0)
                 {
                     st_.t_first = bench::mono_ns();
                     st_.cpu_first = bench::cpu_seconds(RUSAGE_THREAD);
                 }
-                if(! parse())
+                if (!parse())
                     return;
             }
             // make room: compact the unparsed tail to the front
-            if(begin_ > 0)
+            if (begin_ > 0)
             {
                 std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
                 end_ -= begin_;
@@ -215,7 +216,7 @@ public:
             }
             error_code ec;
             std::size_t n = s_.read_some(net::buffer(buf_.data() + end_, buf_.size() - end_), ec);
-            if(ec)
+            if (ec)
             {
                 st_.error = "connection ended before the close frame: " + ec.message();
                 return;
@@ -236,7 +237,7 @@ private:
     {
         error_code ec;
         net::write(s_, net::buffer(bytes), ec);
-        if(ec && st_.error.empty())
+        if (ec && st_.error.empty())
             st_.error = "write failed: " + ec.message();
     }
 
@@ -245,20 +246,20 @@ private:
     {
         std::size_t avail = end_ - begin_;
         std::size_t n = remaining_ < avail ? std::size_t(remaining_) : avail;
-        if(opt_.echo)
+        if (opt_.echo)
         {
             std::size_t at = msg_.size();
             msg_.append(reinterpret_cast<char const*>(buf_.data() + begin_), n);
-            for(std::size_t i = 0; i < n; ++i)
+            for (std::size_t i = 0; i < n; ++i)
                 msg_[at + i] = char(static_cast<unsigned char>(msg_[at + i]) ^ mask_[(mask_pos_ + i) & 3]);
             mask_pos_ += n;
         }
         begin_ += n;
         remaining_ -= n;
-        if(remaining_ == 0)
+        if (remaining_ == 0)
         {
             in_payload_ = false;
-            if(frame_fin_)
+            if (frame_fin_)
                 end_message();
         }
     }
@@ -267,13 +268,13 @@ private:
     {
         ++st_.messages;
         in_message_ = false;
-        if(opt_.echo)
+        if (opt_.echo)
         {
-            if(msg_.size() >= 8)
+            if (msg_.size() >= 8)
             {
                 std::uint64_t now = bench::mono_ns();
                 std::uint64_t sent = read_le64(reinterpret_cast<unsigned char const*>(msg_.data()));
-                if(sent != 0 && sent <= now)
+                if (sent != 0 && sent <= now)
                     st_.oneway_us.push_back(double(now - sent) / 1e3);
             }
             out_.clear();
@@ -287,63 +288,63 @@ private:
     /// is over (close handshake done or error).
     bool parse()
     {
-        while(begin_ < end_)
+        while (begin_ < end_)
         {
-            if(in_payload_)
+            if (in_payload_)
             {
                 consume_payload();
                 continue;
             }
             std::size_t avail = end_ - begin_;
-            if(avail < 2)
+            if (avail < 2)
                 return true;
             unsigned char const* p = buf_.data() + begin_;
             bool fin = (p[0] & 0x80) != 0;
-            if(p[0] & 0x70)
+            if (p[0] & 0x70)
                 return fail("reserved bits set");
             unsigned opcode = p[0] & 0x0f;
-            if(! (p[1] & 0x80))
+            if (!(p[1] & 0x80))
                 return fail("unmasked client frame");
             std::uint64_t len = p[1] & 0x7f;
             std::size_t hlen = 2 + 4;
-            if(len == 126)
+            if (len == 126)
                 hlen += 2;
-            else if(len == 127)
+            else if (len == 127)
                 hlen += 8;
-            if(avail < hlen)
+            if (avail < hlen)
                 return true;
-            if(len == 126)
+            if (len == 126)
                 len = (std::uint64_t(p[2]) << 8) | p[3];
-            else if(len == 127)
+            else if (len == 127)
             {
                 len = 0;
-                for(int i = 0; i < 8; ++i)
+                for (int i = 0; i < 8; ++i)
                     len = (len << 8) | p[2 + i];
-                if(len >> 63)
+                if (len >> 63)
                     return fail("64-bit length with the top bit set");
             }
             unsigned char const* key = p + hlen - 4;
             ++st_.frames;
 
-            if(opcode >= 8)
+            if (opcode >= 8)
             {
                 // control frame: needs its whole payload in the buffer
-                if(! fin || len > 125)
+                if (!fin || len > 125)
                     return fail("bad control frame");
-                if(avail < hlen + len)
+                if (avail < hlen + len)
                 {
                     --st_.frames;
                     return true;
                 }
                 std::string payload(reinterpret_cast<char const*>(p + hlen), std::size_t(len));
-                for(std::size_t i = 0; i < payload.size(); ++i)
+                for (std::size_t i = 0; i < payload.size(); ++i)
                     payload[i] = char(static_cast<unsigned char>(payload[i]) ^ key[i & 3]);
                 begin_ += hlen + std::size_t(len);
-                if(opcode == 8)
+                if (opcode == 8)
                 {
                     st_.t_close = bench::mono_ns();
                     st_.cpu_close = bench::cpu_seconds(RUSAGE_THREAD);
-                    if(in_message_)
+                    if (in_message_)
                         return fail("close frame in the middle of a message");
                     out_.clear();
                     // echo the status code (not the reason)
@@ -353,7 +354,7 @@ private:
                     st_.closed = st_.error.empty();
                     return false;
                 }
-                if(opcode == 9)
+                if (opcode == 9)
                 {
                     ++st_.pings;
                     out_.clear();
@@ -361,19 +362,19 @@ private:
                     write_all(out_);
                     continue;
                 }
-                if(opcode == 10)
+                if (opcode == 10)
                     continue; // unsolicited pong: ignore
                 return fail("unknown control opcode " + std::to_string(opcode));
             }
 
-            if(opcode == 0)
+            if (opcode == 0)
             {
-                if(! in_message_)
+                if (!in_message_)
                     return fail("continuation frame without a message");
             }
-            else if(opcode == 1 || opcode == 2)
+            else if (opcode == 1 || opcode == 2)
             {
-                if(in_message_)
+                if (in_message_)
                     return fail("new message before the previous one ended");
                 in_message_ = true;
                 msg_opcode_ = opcode;
@@ -388,9 +389,9 @@ private:
             frame_fin_ = fin;
             remaining_ = len;
             begin_ += hlen;
-            if(len == 0)
+            if (len == 0)
             {
-                if(fin)
+                if (fin)
                     end_message();
             }
             else
@@ -413,7 +414,7 @@ void teardown(tcp::socket& s, net::io_context& ioc)
     std::array<char, 4096> junk;
     std::function<void()> read_more = [&] {
         s.async_read_some(net::buffer(junk), [&](error_code e, std::size_t) {
-            if(e)
+            if (e)
                 timer.cancel();
             else
                 read_more();
@@ -421,7 +422,7 @@ void teardown(tcp::socket& s, net::io_context& ioc)
     };
     read_more();
     timer.async_wait([&](error_code e) {
-        if(! e)
+        if (!e)
             s.close(ec);
     });
     ioc.restart();
@@ -434,7 +435,7 @@ void teardown(ssl::stream<tcp::socket>& s, net::io_context& ioc)
     net::steady_timer timer(ioc, std::chrono::seconds(5));
     s.async_shutdown([&](error_code) { timer.cancel(); });
     timer.async_wait([&](error_code e) {
-        if(! e)
+        if (!e)
         {
             error_code ignored;
             s.lowest_layer().close(ignored);
@@ -453,7 +454,7 @@ void report(stats& st, double cpu_total, char const* transport)
     // time and CPU from the first byte after the handshake to the close frame
     double secs = 0;
     double cpu = 0;
-    if(st.t_first != 0)
+    if (st.t_first != 0)
     {
         secs = double((st.t_close ? st.t_close : bench::mono_ns()) - st.t_first) / 1e9;
         cpu = (st.cpu_close >= 0 ? st.cpu_close : bench::cpu_seconds(RUSAGE_THREAD)) - st.cpu_first;
@@ -471,10 +472,10 @@ void report(stats& st, double cpu_total, char const* transport)
         .num("cpu_share", secs > 0 ? cpu / secs : 0.0)
         .num("cpu_seconds_total", cpu_total)
         .num("closed", st.closed ? 1 : 0);
-    if(! st.oneway_us.empty())
+    if (!st.oneway_us.empty())
         j.num("oneway_p50_us", bench::percentile(st.oneway_us, 50))
             .num("oneway_p99_us", bench::percentile(st.oneway_us, 99));
-    if(! st.error.empty())
+    if (!st.error.empty())
         j.str("error", st.error);
     emit(j.done());
 }
@@ -490,16 +491,16 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
     stats st;
     double cpu0 = bench::cpu_seconds(RUSAGE_THREAD);
     double cpu = 0;
-    if(tls)
+    if (tls)
     {
         ssl::stream<tcp::socket> s(std::move(sock), *tls);
         s.handshake(ssl::stream_base::server, ec);
-        if(ec)
+        if (ec)
             st.error = "TLS handshake: " + ec.message();
         else
         {
             boost::beast::flat_buffer fb;
-            if(upgrade(s, fb, st.error))
+            if (upgrade(s, fb, st.error))
             {
                 session<ssl::stream<tcp::socket>> ses(s, opt, st);
                 ses.feed_initial(fb.data());
@@ -512,7 +513,7 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
     else
     {
         boost::beast::flat_buffer fb;
-        if(upgrade(sock, fb, st.error))
+        if (upgrade(sock, fb, st.error))
         {
             session<tcp::socket> ses(sock, opt, st);
             ses.feed_initial(fb.data());
@@ -529,22 +530,30 @@ sink_options parse(int argc, char** argv)
 {
     sink_options o;
     auto need = [&](int& i) -> std::string {
-        if(i + 1 >= argc)
+        if (i + 1 >= argc)
             throw std::invalid_argument(std::string(argv[i]) + " needs a value");
         return argv[++i];
     };
-    for(int i = 1; i < argc; ++i)
+    for (int i = 1; i < argc; ++i)
     {
         std::string a = argv[i];
-        if(a == "--host") o.host = need(i);
-        else if(a == "--port") o.port = static_cast<unsigned short>(std::stoul(need(i)));
-        else if(a == "--once") o.once = true;
-        else if(a == "--echo") o.echo = true;
-        else if(a == "--tls") o.tls = true;
-        else if(a == "--cert") o.cert = need(i);
-        else if(a == "--key") o.key = need(i);
-        else if(a == "--read-bytes") o.read_bytes = bench::parse_size(need(i), "--read-bytes");
-        else if(a == "--help" || a == "-h")
+        if (a == "--host")
+            o.host = need(i);
+        else if (a == "--port")
+            o.port = static_cast<unsigned short>(std::stoul(need(i)));
+        else if (a == "--once")
+            o.once = true;
+        else if (a == "--echo")
+            o.echo = true;
+        else if (a == "--tls")
+            o.tls = true;
+        else if (a == "--cert")
+            o.cert = need(i);
+        else if (a == "--key")
+            o.key = need(i);
+        else if (a == "--read-bytes")
+            o.read_bytes = bench::parse_size(need(i), "--read-bytes");
+        else if (a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";
             std::exit(0);
@@ -552,9 +561,9 @@ sink_options parse(int argc, char** argv)
         else
             throw std::invalid_argument("unknown argument: " + a + "\n" + usage);
     }
-    if(o.tls && (o.cert.empty() || o.key.empty()))
+    if (o.tls && (o.cert.empty() || o.key.empty()))
         throw std::invalid_argument("--tls needs --cert and --key");
-    if(o.read_bytes < 4096)
+    if (o.read_bytes < 4096)
         o.read_bytes = 4096;
     return o;
 }
@@ -567,12 +576,11 @@ int main(int argc, char** argv)
     {
         sink_options opt = parse(argc, argv);
         std::unique_ptr<ssl::context> tls;
-        if(opt.tls)
+        if (opt.tls)
         {
             tls = std::make_unique<ssl::context>(ssl::context::tls_server);
             tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                             ssl::context::no_tlsv1_1);
+                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
             tls->use_certificate_chain_file(opt.cert);
             tls->use_private_key_file(opt.key, ssl::context::pem);
         }
@@ -581,21 +589,20 @@ int main(int argc, char** argv)
         tcp::acceptor acc(ioc, ep);
         {
             std::lock_guard<std::mutex> lock(out_mutex);
-            std::printf("listening on %s:%u\n", opt.host.c_str(),
-                        unsigned(acc.local_endpoint().port()));
+            std::printf("listening on %s:%u\n", opt.host.c_str(), unsigned(acc.local_endpoint().port()));
             std::fflush(stdout);
         }
-        for(;;)
+        for (;;)
         {
             tcp::socket s(ioc);
             acc.accept(s);
             auto fd = s.release();
-            if(opt.once)
+            if (opt.once)
                 return serve(fd, ep.protocol(), opt, tls.get()) ? 0 : 1;
             std::thread([fd, &ep, &opt, &tls] { serve(fd, ep.protocol(), opt, tls.get()); }).detach();
         }
     }
-    catch(std::exception const& e)
+    catch (std::exception const& e)
     {
         std::fprintf(stderr, "wsout-bench-sink: %s\n", e.what());
         return 2;

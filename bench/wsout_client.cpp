@@ -36,16 +36,15 @@ using boost::system::error_code;
 
 namespace {
 
-char const* const usage =
-    "usage: wsout-bench-client --host H --port P --size N --count N\n"
-    "                          [--mode sync|async|batch|latency] [--tls --ca FILE]\n"
-    "                          [--window N] [--batch N] [--gap-us N]";
+char const* const usage = "usage: wsout-bench-client --host H --port P --size N --count N\n"
+                          "                          [--mode sync|async|batch|latency] [--tls --ca FILE]\n"
+                          "                          [--window N] [--batch N] [--gap-us N]";
 
 wsout::config make_config(bench::options const& o)
 {
     wsout::config cfg;
     cfg.url = std::string(o.tls ? "wss://" : "ws://") + o.host + ":" + o.port + o.path;
-    if(o.tls)
+    if (o.tls)
     {
         cfg.tls.enabled = true;
         cfg.tls.root_cas_file = o.ca;
@@ -68,7 +67,7 @@ struct pump
 
     void issue()
     {
-        while(! error && issued < count && issued - completed < window)
+        while (!error && issued < count && issued - completed < window)
         {
             ++issued;
             out.async_write(msg, [this](error_code ec) { done(ec); });
@@ -78,14 +77,14 @@ struct pump
     void done(error_code ec)
     {
         ++completed;
-        if(ec && ! error)
+        if (ec && !error)
             error = ec;
-        if(completed == issued && (error || issued == count))
+        if (completed == issued && (error || issued == count))
         {
-            if(error)
+            if (error)
                 return;
             out.async_close([this](error_code e) {
-                if(e && ! error)
+                if (e && !error)
                     error = e;
                 closed = true;
             });
@@ -105,7 +104,7 @@ int run(bench::options const& o)
     bench::run_timer t;
     std::vector<double> write_us;
 
-    if(o.mode == "async")
+    if (o.mode == "async")
     {
         // everything on this thread: the io_context runs here; the writes
         // start from the connect completion (the output keeps the context
@@ -116,18 +115,19 @@ int run(bench::options const& o)
         out.async_connect([&](error_code ec) {
             cec = ec;
             connected = true;
-            if(ec)
+            if (ec)
                 return;
             t.start();
             p.issue();
         });
         ioc.run();
         t.stop();
-        if(! connected || cec)
+        if (!connected || cec)
             throw boost::system::system_error(cec, "connect: " + out.last_failure().message);
-        if(p.error)
-            throw boost::system::system_error(p.error, "async_write/async_close: " + out.last_failure().message);
-        if(! p.closed)
+        if (p.error)
+            throw boost::system::system_error(p.error,
+                                              "async_write/async_close: " + out.last_failure().message);
+        if (!p.closed)
             throw std::runtime_error("io_context ran out of work before the close completed");
     }
     else
@@ -135,27 +135,29 @@ int run(bench::options const& o)
         // blocking calls from this thread; they drive the io_context
         // themselves (nobody else runs it), as a simple program would
         out.connect();
-        if(o.mode == "sync")
+        if (o.mode == "sync")
         {
             std::string_view msg(payload);
             t.start();
-            for(std::size_t i = 0; i < o.count; ++i)
+            for (std::size_t i = 0; i < o.count; ++i)
                 out.write(msg);
             out.close();
             t.stop();
         }
-        else if(o.mode == "batch")
+        else if (o.mode == "batch")
         {
             std::size_t chunk = o.batch;
-            if(chunk == 0)
-                chunk = std::max<std::size_t>(1, std::min<std::size_t>(1024, (std::size_t(1) << 20) / std::max<std::size_t>(1, o.size)));
+            if (chunk == 0)
+                chunk = std::max<std::size_t>(
+                    1,
+                    std::min<std::size_t>(1024, (std::size_t(1) << 20) / std::max<std::size_t>(1, o.size)));
             std::vector<std::string_view> views(std::min(chunk, o.count), std::string_view(payload));
             t.start();
             std::size_t left = o.count;
-            while(left > 0)
+            while (left > 0)
             {
                 std::size_t n = std::min(left, views.size());
-                if(n < views.size())
+                if (n < views.size())
                     views.resize(n);
                 out.write_batch(views);
                 left -= n;
@@ -163,13 +165,13 @@ int run(bench::options const& o)
             out.close();
             t.stop();
         }
-        else if(o.mode == "latency")
+        else if (o.mode == "latency")
         {
-            if(o.size < 8)
+            if (o.size < 8)
                 throw std::invalid_argument("latency mode needs --size >= 8 (a timestamp)");
             write_us.reserve(o.count);
             t.start();
-            for(std::size_t i = 0; i < o.count; ++i)
+            for (std::size_t i = 0; i < o.count; ++i)
             {
                 bench::stamp(payload);
                 std::uint64_t t0 = bench::mono_ns();
@@ -185,9 +187,9 @@ int run(bench::options const& o)
     }
 
     auto j = bench::result_line("wsout", o, t);
-    if(o.mode == "async")
+    if (o.mode == "async")
         j.num("window", o.window);
-    if(! write_us.empty())
+    if (!write_us.empty())
         j.num("write_p50_us", bench::percentile(write_us, 50))
             .num("write_p99_us", bench::percentile(write_us, 99));
     std::cout << j.done() << std::endl;
@@ -201,7 +203,7 @@ int main(int argc, char** argv)
     try
     {
         bench::options o = bench::parse_options(argc, argv, usage);
-        if(! o.tls)
+        if (!o.tls)
             return run<wsout::transport::plain>(o);
 #ifdef WSOUT_BENCH_HAVE_TLS
         return run<wsout::transport::tls>(o);
@@ -209,7 +211,7 @@ int main(int argc, char** argv)
         throw std::runtime_error("this build has no wsout TLS transport");
 #endif
     }
-    catch(std::exception const& e)
+    catch (std::exception const& e)
     {
         std::cerr << "wsout-bench-client: " << e.what() << std::endl;
         return 1;

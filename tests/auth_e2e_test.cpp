@@ -33,9 +33,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <stdlib.h>
@@ -81,7 +81,8 @@ void write_file(fs::path const& p, std::string const& text)
 class auth_server
 {
 public:
-    explicit auth_server(std::vector<std::string> args) : proc_(argv(std::move(args)))
+    explicit auth_server(std::vector<std::string> args)
+        : proc_(argv(std::move(args)))
     {
         auto line = proc_.read_line(20s);
         REQUIRE(line);
@@ -111,8 +112,9 @@ public:
 private:
     static std::vector<std::string> argv(std::vector<std::string> args)
     {
-        std::vector<std::string> v = {"/usr/bin/python3", (tests_dir() / "servers" / "auth_server.py").string(),
-                                      "serve", "--lifetime", "300"};
+        std::vector<std::string> v = {"/usr/bin/python3",
+                                      (tests_dir() / "servers" / "auth_server.py").string(), "serve",
+                                      "--lifetime", "300"};
         v.insert(v.end(), args.begin(), args.end());
         return v;
     }
@@ -137,7 +139,11 @@ struct io_thread
     boost::asio::io_context& ioc;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
     std::thread thread;
-    explicit io_thread(boost::asio::io_context& c) : ioc(c), work(c.get_executor()), thread([&c] { c.run(); }) {}
+    explicit io_thread(boost::asio::io_context& c)
+        : ioc(c)
+        , work(c.get_executor())
+        , thread([&c] { c.run(); })
+    {}
     ~io_thread()
     {
         work.reset();
@@ -177,11 +183,16 @@ wsout::config oauth_config(std::string url)
 
 std::vector<std::string> oauth_server_args(wsout::config const& c)
 {
-    return {"--mode",         "oauth",
-            "--consumer-key", c.oauth.consumer_key,
-            "--consumer-secret", c.oauth.consumer_secret,
-            "--access-token", c.oauth.access_token,
-            "--token-secret", c.oauth.access_token_secret};
+    return {"--mode",
+            "oauth",
+            "--consumer-key",
+            c.oauth.consumer_key,
+            "--consumer-secret",
+            c.oauth.consumer_secret,
+            "--access-token",
+            c.oauth.access_token,
+            "--token-secret",
+            c.oauth.access_token_secret};
 }
 
 std::string const rfc_query = "?b5=%3D%253D&a3=a&c%40=&a2=r%20b";
@@ -316,8 +327,8 @@ TEST_CASE("e2e oauth1: oauthlib accepts the handshake, across reconnects", "[aut
         auto const now = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-        wsout::auth::oauth1 fixed(c, [now] { return std::int64_t(now); },
-                                  [] { return std::string("wsoutRepeatedNonce000001"); });
+        wsout::auth::oauth1 fixed(
+            c, [now] { return std::int64_t(now); }, [] { return std::string("wsoutRepeatedNonce000001"); });
         oauth_output out(ioc.get_executor(), c, wsout::transport::plain(c), std::move(fixed));
         REQUIRE_FALSE(send_one(out, "first"));
         CHECK(srv.next("handshake")["ok"] == true);
@@ -409,8 +420,8 @@ TEST_CASE("e2e jwt: PyJWT verifies the token the server received", "[auth][e2e][
         argv.insert(argv.end(), args.begin(), args.end());
         argv.insert(argv.end(), {"-out", priv.string()});
         REQUIRE(wsout_test::run_and_capture(argv, "", 60s).exit_code == 0);
-        REQUIRE(wsout_test::run_and_capture({"openssl", "pkey", "-in", priv.string(), "-pubout", "-out", pub.string()},
-                                            "", 60s)
+        REQUIRE(wsout_test::run_and_capture(
+                    {"openssl", "pkey", "-in", priv.string(), "-pubout", "-out", pub.string()}, "", 60s)
                     .exit_code == 0);
         return std::make_pair(priv.string(), pub.string());
     };
@@ -511,7 +522,8 @@ TEST_CASE("e2e wsout-cat with oauth and jwt configs", "[auth][e2e][python][cli]"
                             {"access_token_secret", c.oauth.access_token_secret}}}};
     fs::path const file = dir.path / "oauth.json";
     write_file(file, cfg.dump());
-    auto ok = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "line 1\nline 2\n", 60s);
+    auto ok =
+        wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string()}, "line 1\nline 2\n", 60s);
     INFO(ok.err);
     CHECK(ok.exit_code == 0);
     CHECK(srv.next("handshake")["ok"] == true);
@@ -519,7 +531,8 @@ TEST_CASE("e2e wsout-cat with oauth and jwt configs", "[auth][e2e][python][cli]"
     CHECK(srv.next("message")["data"] == "line 2");
 
     // --print-config scrubs the secrets.
-    auto printed = wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string(), "--print-config"}, "", 60s);
+    auto printed =
+        wsout_test::run_and_capture({WSOUT_CAT_PATH, "--config", file.string(), "--print-config"}, "", 60s);
     CHECK(printed.exit_code == 0);
     CHECK(printed.out.find(c.oauth.consumer_secret) == std::string::npos);
     CHECK(printed.out.find(c.oauth.access_token_secret) == std::string::npos);
@@ -540,8 +553,8 @@ TEST_CASE("e2e wsout-cat with oauth and jwt configs", "[auth][e2e][python][cli]"
                                          "ec_paramgen_curve:P-256", "-out", key.string()},
                                         "", 60s)
                 .exit_code == 0);
-    REQUIRE(wsout_test::run_and_capture({"openssl", "pkey", "-in", key.string(), "-pubout", "-out", pub.string()}, "",
-                                        60s)
+    REQUIRE(wsout_test::run_and_capture(
+                {"openssl", "pkey", "-in", key.string(), "-pubout", "-out", pub.string()}, "", 60s)
                 .exit_code == 0);
     auth_server jsrv({"--mode", "jwt", "--jwt-alg", "ES256", "--jwt-key", pub.string()});
     nlohmann::json jcfg = {{"url", jsrv.url("/post/ws")},

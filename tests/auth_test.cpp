@@ -47,7 +47,8 @@ std::string from_hex(std::string_view hex)
 {
     std::string out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<char>(wsout::detail::codec::hex_value(hex[i]) * 16 + wsout::detail::codec::hex_value(hex[i + 1])));
+        out.push_back(static_cast<char>(wsout::detail::codec::hex_value(hex[i]) * 16 +
+                                        wsout::detail::codec::hex_value(hex[i + 1])));
     return out;
 }
 
@@ -95,7 +96,9 @@ void write_file(fs::path const& p, std::string const& text)
 }
 
 // Runs a verifier script on a JSON list of cases; returns its JSON results.
-nlohmann::json run_verifier(temp_dir const& dir, std::string const& script, std::vector<std::string> const& args,
+nlohmann::json run_verifier(temp_dir const& dir,
+                            std::string const& script,
+                            std::vector<std::string> const& args,
                             nlohmann::json const& cases)
 {
     static int counter = 0;
@@ -187,7 +190,9 @@ wsout::config oauth_config(std::string url)
     return c;
 }
 
-nlohmann::json oauth_case(wsout::config const& c, std::string const& uri, std::string const& authorization,
+nlohmann::json oauth_case(wsout::config const& c,
+                          std::string const& uri,
+                          std::string const& authorization,
                           bool endpoint = true)
 {
     return {{"method", "GET"},
@@ -210,8 +215,13 @@ TEST_CASE("base64: RFC 4648 section 10 vectors", "[auth][base64]")
     using wsout::detail::codec::base64_decode;
     using wsout::detail::codec::base64_encode;
     std::pair<char const*, char const*> const vectors[] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     for (auto const& [plain, encoded] : vectors)
     {
@@ -280,18 +290,22 @@ TEST_CASE("HMAC-SHA1 (RFC 2202) and HMAC-SHA256 (RFC 4231) vectors", "[auth][cry
 {
     using wsout::detail::crypto::hmac;
     // RFC 2202 section 3, test cases 1, 2, 3, 6.
-    CHECK(to_hex(hmac("SHA1", std::string(20, '\x0b'), "Hi There")) == "b617318655057264e28bc0b6fb378c8ef146be00");
-    CHECK(to_hex(hmac("SHA1", "Jefe", "what do ya want for nothing?")) == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    CHECK(to_hex(hmac("SHA1", std::string(20, '\x0b'), "Hi There")) ==
+          "b617318655057264e28bc0b6fb378c8ef146be00");
+    CHECK(to_hex(hmac("SHA1", "Jefe", "what do ya want for nothing?")) ==
+          "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
     CHECK(to_hex(hmac("SHA1", std::string(20, '\xaa'), std::string(50, '\xdd'))) ==
           "125d7342b9ac11cd91a39af48aa17b4f63f175d3");
-    CHECK(to_hex(hmac("SHA1", std::string(80, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+    CHECK(to_hex(hmac("SHA1", std::string(80, '\xaa'),
+                      "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "aa4ae5e15272d00e95705637ce8a3b55ed402112");
     // RFC 4231 section 4, test cases 1, 2, 6.
     CHECK(to_hex(hmac("SHA256", std::string(20, '\x0b'), "Hi There")) ==
           "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     CHECK(to_hex(hmac("SHA256", "Jefe", "what do ya want for nothing?")) ==
           "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-    CHECK(to_hex(hmac("SHA256", std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+    CHECK(to_hex(hmac("SHA256", std::string(131, '\xaa'),
+                      "Test Using Larger Than Block-Size Key - Hash Key First")) ==
           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     // FIPS 180 "abc" digests.
     CHECK(to_hex(wsout::detail::crypto::digest("SHA1", "abc")) == "a9993e364706816aba3e25717850c26c9cd0d89d");
@@ -346,7 +360,8 @@ TEST_CASE("RFC 5849 3.4.1.1: the example signature base string, exactly", "[auth
     // POST /request?b5=%3D%253D&a3=a&c%40=&a2=r%20b HTTP/1.1, Host:
     // example.com, form body "c2&a3=2+q", and the Authorization header's
     // protocol parameters (realm excluded).
-    wsout::url u = wsout::parse_url("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b", "http,https");
+    wsout::url u =
+        wsout::parse_url("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b", "http,https");
     parameters params = r::parse_query(u.query);
     parameters body = r::parse_query("c2&a3=2+q");
     params.insert(params.end(), body.begin(), body.end());
@@ -378,7 +393,8 @@ TEST_CASE("RFC 5849 1.2: the photos.example.net signature, exactly", "[auth][oau
 {
     namespace r = wsout::auth::rfc5849;
     // GET /photos?file=vacation.jpg&size=original, Host: photos.example.net
-    wsout::url u = wsout::parse_url("http://photos.example.net/photos?file=vacation.jpg&size=original", "http,https");
+    wsout::url u =
+        wsout::parse_url("http://photos.example.net/photos?file=vacation.jpg&size=original", "http,https");
     parameters params = r::parse_query(u.query);
     params.insert(params.end(), {{"oauth_consumer_key", "dpf43f3p2l4k3l03"},
                                  {"oauth_token", "nnch734d00sl2jdk"},
@@ -387,12 +403,16 @@ TEST_CASE("RFC 5849 1.2: the photos.example.net signature, exactly", "[auth][oau
                                  {"oauth_nonce", "chapoH"}});
     std::string const base =
         r::signature_base_string("GET", r::base_string_uri(u), r::normalize_parameters(params));
-    std::string const sig = r::sign(r::signature_method::hmac_sha1, base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+    std::string const sig =
+        r::sign(r::signature_method::hmac_sha1, base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
     CHECK(sig == "MdpQcU8iPSUjWoN/UDMsK2sui9I=");
     // ... and the header as the RFC prints it (minus realm).
-    parameters header = {{"oauth_consumer_key", "dpf43f3p2l4k3l03"}, {"oauth_token", "nnch734d00sl2jdk"},
-                         {"oauth_signature_method", "HMAC-SHA1"},    {"oauth_timestamp", "137131202"},
-                         {"oauth_nonce", "chapoH"},                  {"oauth_signature", sig}};
+    parameters header = {{"oauth_consumer_key", "dpf43f3p2l4k3l03"},
+                         {"oauth_token", "nnch734d00sl2jdk"},
+                         {"oauth_signature_method", "HMAC-SHA1"},
+                         {"oauth_timestamp", "137131202"},
+                         {"oauth_nonce", "chapoH"},
+                         {"oauth_signature", sig}};
     CHECK(r::authorization_header(header) ==
           "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", "
           "oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", oauth_nonce=\"chapoH\", "
@@ -408,18 +428,22 @@ TEST_CASE("RFC 5849 1.2: the photos.example.net signature, exactly", "[auth][oau
 TEST_CASE("oauth1: fixed clock and nonce give an exact header", "[auth][oauth1]")
 {
     auto c = oauth_config("ws://Example.COM:80/ws?b5=%3D%253D&a3=a&c%40=&a2=r%20b");
-    wsout::auth::oauth1 p(c, [] { return std::int64_t(1700000000); }, [] { return std::string("wsoutFixedNonce0000000001"); });
+    wsout::auth::oauth1 p(
+        c, [] { return std::int64_t(1700000000); }, [] { return std::string("wsoutFixedNonce0000000001"); });
     std::string const h = decorate(p, c.url);
     // Verified with oauthlib when this test was written (and again below).
-    CHECK(h == "OAuth oauth_consumer_key=\"wsoutTestConsumerKey01\", oauth_nonce=\"wsoutFixedNonce0000000001\", "
-               "oauth_signature=\"KSGYFSfHw68HarLT7wrPrJH37DM%3D\", oauth_signature_method=\"HMAC-SHA1\", "
-               "oauth_timestamp=\"1700000000\", oauth_token=\"wsoutTestAccessToken0001\", oauth_version=\"1.0\"");
+    CHECK(h ==
+          "OAuth oauth_consumer_key=\"wsoutTestConsumerKey01\", oauth_nonce=\"wsoutFixedNonce0000000001\", "
+          "oauth_signature=\"KSGYFSfHw68HarLT7wrPrJH37DM%3D\", oauth_signature_method=\"HMAC-SHA1\", "
+          "oauth_timestamp=\"1700000000\", oauth_token=\"wsoutTestAccessToken0001\", oauth_version=\"1.0\"");
     // The same inputs give the same header; a different url does not.
     CHECK(decorate(p, c.url) == h);
     CHECK(decorate(p, "ws://example.com/ws?b5=%3D%253D&a3=a&c%40=") != h);
 
     temp_dir dir;
-    auto results = verify_oauth(dir, nlohmann::json::array({oauth_case(c, "http://example.com/ws?b5=%3D%253D&a3=a&c%40=&a2=r%20b", h, false)}));
+    auto results = verify_oauth(
+        dir, nlohmann::json::array(
+                 {oauth_case(c, "http://example.com/ws?b5=%3D%253D&a3=a&c%40=&a2=r%20b", h, false)}));
     INFO(results.dump(2));
     CHECK(results[0]["ok"] == true);
 }
@@ -496,7 +520,8 @@ TEST_CASE("oauth1: headers verified by oauthlib for many urls", "[auth][oauth1][
     std::set<std::string> nonces;
     for (std::size_t i = 0; i < cases.size(); ++i)
     {
-        INFO(labels[i] << ": " << cases[i]["authorization"].get<std::string>() << "\n -> " << results[i].dump());
+        INFO(labels[i] << ": " << cases[i]["authorization"].get<std::string>() << "\n -> "
+                       << results[i].dump());
         CHECK(results[i]["signature_ok"] == true);
         CHECK(results[i]["endpoint_ok"] == true);
         nonces.insert(results[i]["nonce"].get<std::string>());
@@ -665,8 +690,9 @@ struct jwt_keys
     {
         fs::path pub = priv;
         pub.replace_extension(".pub.pem");
-        auto r = wsout_test::run_and_capture({"openssl", "pkey", "-in", priv.string(), "-pubout", "-out", pub.string()},
-                                             "", std::chrono::seconds(60));
+        auto r = wsout_test::run_and_capture(
+            {"openssl", "pkey", "-in", priv.string(), "-pubout", "-out", pub.string()}, "",
+            std::chrono::seconds(60));
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         return pub;
@@ -720,7 +746,7 @@ TEST_CASE("jwt: tokens verified by PyJWT for every signing method", "[auth][jwt]
         {"RS384", rsa, keys.public_of(rsa)},
         {"RS512", rsa, keys.public_of(rsa), std::chrono::seconds(300)},
         {"ES256", ec, keys.public_of(ec)},
-        {"ES256", keys.traditional_of(ec), keys.public_of(ec)}, // SEC1 "EC PRIVATE KEY"
+        {"ES256", keys.traditional_of(ec), keys.public_of(ec)},   // SEC1 "EC PRIVATE KEY"
         {"RS256", keys.traditional_of(rsa), keys.public_of(rsa)}, // PKCS#1 "RSA PRIVATE KEY"
         {"EdDSA", ed25519, keys.public_of(ed25519)},
         {"EdDSA", ed448, keys.public_of(ed448), std::chrono::seconds(60)},
@@ -759,7 +785,8 @@ TEST_CASE("jwt: tokens verified by PyJWT for every signing method", "[auth][jwt]
     {
         auto other = keys.generate("rsa-other", {"-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"});
         wsout::auth::jwt p(jwt_config("RS256", other.string()));
-        cases.push_back({{"token", p.token()}, {"alg", "RS256"}, {"public_key_file", keys.public_of(rsa).string()}});
+        cases.push_back(
+            {{"token", p.token()}, {"alg", "RS256"}, {"public_key_file", keys.public_of(rsa).string()}});
     }
     auto results = verify_jwt(keys.dir, cases);
     for (std::size_t i = 0; i + 1 < cases.size(); ++i)
@@ -796,7 +823,8 @@ TEST_CASE("jwt: expiry sets iat and exp freshly on each handshake", "[auth][jwt]
     std::string const t = p.token();
     auto header = wsout::detail::codec::base64url_decode(t.substr(0, t.find('.')));
     REQUIRE(header);
-    CHECK(nlohmann::json::parse(*header) == nlohmann::json({{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "key-1"}}));
+    CHECK(nlohmann::json::parse(*header) ==
+          nlohmann::json({{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "key-1"}}));
 }
 
 TEST_CASE("jwt: bad or mismatched keys are config errors at construction", "[auth][jwt]")
@@ -817,7 +845,8 @@ TEST_CASE("jwt: bad or mismatched keys are config errors at construction", "[aut
 
     CHECK_NOTHROW(make(with("RS256", rsa))());
     CHECK(config_error_pointer(make(with("RS256", ec))) == "/jwt/private_key_file");
-    CHECK_THAT(config_error_message(make(with("RS256", ec))), Catch::Contains("RSA") && Catch::Contains("EC"));
+    CHECK_THAT(config_error_message(make(with("RS256", ec))),
+               Catch::Contains("RSA") && Catch::Contains("EC"));
     CHECK(config_error_pointer(make(with("RS384", rsa1024))) == "/jwt/private_key_file");
     CHECK(config_error_pointer(make(with("ES256", rsa))) == "/jwt/private_key_file");
     CHECK(config_error_pointer(make(with("ES256", ec384))) == "/jwt/private_key_file");
@@ -825,7 +854,8 @@ TEST_CASE("jwt: bad or mismatched keys are config errors at construction", "[aut
     CHECK(config_error_pointer(make(with("EdDSA", ec))) == "/jwt/private_key_file");
     CHECK(config_error_pointer(make(with("EdDSA", pub))) == "/jwt/private_key_file");
     CHECK(config_error_pointer(make(with("EdDSA", garbage))) == "/jwt/private_key_file");
-    CHECK(config_error_pointer(make(with("EdDSA", keys.dir.path / "missing.pem"))) == "/jwt/private_key_file");
+    CHECK(config_error_pointer(make(with("EdDSA", keys.dir.path / "missing.pem"))) ==
+          "/jwt/private_key_file");
     CHECK_THAT(config_error_message(make(with("EdDSA", keys.dir.path / "missing.pem"))),
                Catch::Contains("missing.pem"));
     CHECK(config_error_pointer(make(with("EdDSA", keys.dir.path))) == "/jwt/private_key_file"); // a directory
@@ -894,7 +924,9 @@ struct no_config_ctor
 struct user_policy
 {
     explicit user_policy(wsout::config const&) {}
-    user_policy(std::string t) : token(std::move(t)) {}
+    user_policy(std::string t)
+        : token(std::move(t))
+    {}
     void decorate(wsout::handshake_request& req, wsout::handshake_info const&)
     {
         ++calls;

@@ -160,7 +160,8 @@ TEST_CASE("wsout-cat --text sends text messages", "[cli][third-party]")
 {
     temp_dir dir;
     auto out_file = (dir.path / "text.jsonl").string();
-    recording_server server({"/usr/bin/python3", source_dir + "/tests/servers/ws_server.py", "--out", out_file});
+    recording_server server(
+        {"/usr/bin/python3", source_dir + "/tests/servers/ws_server.py", "--out", out_file});
     auto r = wsout_test::run_and_capture({cat, "--text", "--url", server.url()},
                                          "{\"temp\": 21.5}\ncaf\xc3\xa9\n", 30s);
     INFO(r.err);
@@ -217,8 +218,8 @@ TEST_CASE("wsout-cat --print-config fills defaults and scrubs secrets", "[cli][c
 
     SECTION("--url overrides the config, --schema prints the schema")
     {
-        auto r2 = wsout_test::run_and_capture({cat, "--config", file, "--url", "wss://example.test/y", "--print-config"},
-                                              "", 20s);
+        auto r2 = wsout_test::run_and_capture(
+            {cat, "--config", file, "--url", "wss://example.test/y", "--print-config"}, "", 20s);
         REQUIRE(r2.exit_code == 0);
         CHECK(nlohmann::json::parse(r2.out).at("url") == "wss://example.test/y");
         auto r3 = wsout_test::run_and_capture({cat, "--schema"}, "", 20s);
@@ -240,8 +241,8 @@ TEST_CASE("wsout-cat: usage errors exit 2, runtime failures exit 1", "[cli]")
             wsout_test::ws_server server;
             port = server.port();
         }
-        auto r = wsout_test::run_and_capture({cat, "--url", "ws://127.0.0.1:" + std::to_string(port) + "/post/ws"},
-                                             "a\nb\n", 30s);
+        auto r = wsout_test::run_and_capture(
+            {cat, "--url", "ws://127.0.0.1:" + std::to_string(port) + "/post/ws"}, "a\nb\n", 30s);
         INFO(r.err);
         CHECK(r.exit_code == 1);
         CHECK(r.err.find("cannot connect") != std::string::npos);
@@ -380,7 +381,8 @@ TEST_CASE("wsout-cat through a server that aborts every few thousand messages", 
         std::set<std::string> unique(r.received.begin(), r.received.end());
         auto missing = static_cast<std::size_t>(lines) - unique.size();
         WARN("confirm none: " << r.aborts << " aborts, missing " << missing << " of " << lines << " ("
-                              << (r.aborts ? missing / static_cast<std::size_t>(r.aborts) : 0) << " per abort)");
+                              << (r.aborts ? missing / static_cast<std::size_t>(r.aborts) : 0)
+                              << " per abort)");
         CHECK(r.aborts >= 1);
     }
 }

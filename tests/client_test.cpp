@@ -208,7 +208,8 @@ TEST_CASE("client: flush and close", "[client]")
     CHECK(c.flush(0ms));
 }
 
-TEST_CASE("client: try_send says would_block while the server does not read, then everything flows", "[client][backpressure]")
+TEST_CASE("client: try_send says would_block while the server does not read, then everything flows",
+          "[client][backpressure]")
 {
     wsout_test::ws_server_options opts;
     opts.start_paused = true;
@@ -361,7 +362,8 @@ TEST_CASE("client: backoff.max_elapsed_time ends the first-connect retries", "[c
     CHECK(c.stats().connect_attempts >= 2);
 }
 
-TEST_CASE("client: destruction is bounded and reports everything, whatever the server does", "[client][lifetime]")
+TEST_CASE("client: destruction is bounded and reports everything, whatever the server does",
+          "[client][lifetime]")
 {
     SECTION("server stopped reading and never answers the close")
     {
@@ -382,7 +384,8 @@ TEST_CASE("client: destruction is bounded and reports everything, whatever the s
             t0 = steady::now();
         }
         auto took = steady::now() - t0;
-        INFO("destruction took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+        INFO("destruction took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                                 << " ms");
         CHECK(took < 10s);
         CHECK(out.total() == accepted);
         CHECK(out.failed > 0);

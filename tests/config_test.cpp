@@ -9,8 +9,8 @@
 // schema and reference (config_schema.hpp).
 
 // The headers are self-contained: each is included first somewhere.
-#include <wsout/config_schema.hpp>
 #include <wsout/config.hpp>
+#include <wsout/config_schema.hpp>
 #include <wsout/url.hpp>
 
 #include "support/catch.hpp"
@@ -155,9 +155,11 @@ char const* const every_field = R"({
   "max_inbound_message_bytes": 4096
 })";
 
-std::vector<std::string> const secret_values = {
-    "oauth-consumer-secret-1", "oauth-token-secret-2", "basic-password-3", "jwt-hmac-secret-4", "root-cas-secret-5",
-    "client-key-secret-6",     "key-password-7",       "proxy-password-8", "header-token-9",    "cookie-10"};
+std::vector<std::string> const secret_values = {"oauth-consumer-secret-1", "oauth-token-secret-2",
+                                                "basic-password-3",        "jwt-hmac-secret-4",
+                                                "root-cas-secret-5",       "client-key-secret-6",
+                                                "key-password-7",          "proxy-password-8",
+                                                "header-token-9",          "cookie-10"};
 
 //------------------------------------------------------------------------------
 // A small JSON Schema checker: enough of draft 2020-12 for our own schema
@@ -176,7 +178,8 @@ bool type_matches(std::string const& t, json const& v)
         return v.is_boolean();
     if (t == "integer")
         return v.is_number_integer() || v.is_number_unsigned() ||
-               (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
+               (v.is_number_float() &&
+                v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
     if (t == "number")
         return v.is_number();
     if (t == "null")
@@ -185,13 +188,13 @@ bool type_matches(std::string const& t, json const& v)
     return false;
 }
 
-void schema_check(json const& root, json const& s, json const& v, std::string const& ptr,
-                  std::vector<std::string>& errors)
+void schema_check(
+    json const& root, json const& s, json const& v, std::string const& ptr, std::vector<std::string>& errors)
 {
-    static std::set<std::string> const known = {"$schema", "title", "description", "$defs", "oneOf", "$ref",
-                                                 "type", "enum", "pattern", "minimum", "properties",
-                                                 "additionalProperties", "required", "items", "default",
-                                                 "x-wsout-secret", "x-wsout-origin"};
+    static std::set<std::string> const known = {
+        "$schema",  "title", "description", "$defs",          "oneOf",         "$ref",
+        "type",     "enum",  "pattern",     "minimum",        "properties",    "additionalProperties",
+        "required", "items", "default",     "x-wsout-secret", "x-wsout-origin"};
     for (auto it = s.begin(); it != s.end(); ++it)
         if (!known.count(it.key()))
             FAIL("the checker does not know schema keyword " << it.key());
@@ -277,8 +280,8 @@ std::vector<std::string> schema_errors(json const& v)
     return errors;
 }
 
-std::vector<std::string> const example_names = {"plain",  "wss_private_ca", "mtls",  "basic",
-                                                 "oauth1", "jwt",            "proxy", "benthos_output_section"};
+std::vector<std::string> const example_names = {
+    "plain", "wss_private_ca", "mtls", "basic", "oauth1", "jwt", "proxy", "benthos_output_section"};
 
 wsout::env_lookup example_env()
 {
@@ -423,9 +426,14 @@ TEST_CASE("every field is parsed", "[config]")
     // Same number of top-level fields as the struct's table.
     CHECK(def.size() == 18);
 
-    CHECK(parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
-    CHECK(parse(R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef"}})").jwt.enabled);
-    CHECK(parse(R"({"url": "wss://h/", "tls": {"root_cas_file": "/ca.pem"}})").tls.root_cas_file == "/ca.pem");
+    CHECK(
+        parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
+    CHECK(
+        parse(
+            R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef"}})")
+            .jwt.enabled);
+    CHECK(parse(R"({"url": "wss://h/", "tls": {"root_cas_file": "/ca.pem"}})").tls.root_cas_file ==
+          "/ca.pem");
 }
 
 TEST_CASE("the three shapes", "[config]")
@@ -452,14 +460,18 @@ TEST_CASE("the three shapes", "[config]")
                       "/output/websocket/url: unsupported scheme \"http\""));
     CHECK(starts_with(error_of(R"({"output": {"websocket": {"tls": {"enabled": true}}}})"),
                       "/output/websocket/tls/enabled: TLS needs a wss:// url"));
-    CHECK(starts_with(error_of(R"({"output": {"label": "Bad-Label", "websocket": {}}})"), "/output/label: invalid label"));
+    CHECK(starts_with(error_of(R"({"output": {"label": "Bad-Label", "websocket": {}}})"),
+                      "/output/label: invalid label"));
     CHECK(starts_with(error_of(R"({"output": {"websocket": {"label": "x"}}})"),
                       "/output/websocket/label: in an output section the label belongs at /output/label"));
-    CHECK(starts_with(error_of(R"({"output": {"http_client": {}}})"), "/output: expected a websocket output"));
+    CHECK(
+        starts_with(error_of(R"({"output": {"http_client": {}}})"), "/output: expected a websocket output"));
     CHECK(starts_with(error_of(R"({"output": {}, "input": {}})"), "/input: unknown field"));
     CHECK(starts_with(error_of(R"({"websocket": {}, "extra": 1})"), "/extra: unknown field"));
-    CHECK(starts_with(error_of(R"({"websocket": [], "label": "a"})"), "/websocket: expected object, got array"));
-    CHECK(starts_with(error_of(R"({"websockets": {}})"), "/websockets: unknown field; did you mean \"websocket\"?"));
+    CHECK(starts_with(error_of(R"({"websocket": [], "label": "a"})"),
+                      "/websocket: expected object, got array"));
+    CHECK(starts_with(error_of(R"({"websockets": {}})"),
+                      "/websockets: unknown field; did you mean \"websocket\"?"));
     CHECK(error_of("[]") == "expected a JSON object at the root, got array");
     CHECK(error_of("null") == "expected a JSON object at the root, got null");
 }
@@ -502,18 +514,23 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"backoff": {"multiplier": "2"}})", "/backoff/multiplier", "expected number, got string \"2\""},
         {R"({"compression": null})", "/compression", "expected bool, got null"},
         // bad enum values
-        {R"({"message_type": "txt"})", "/message_type", "unknown value \"txt\" (expected one of: binary, text); did you mean \"text\"?"},
-        {R"({"delivery": {"confirm": "pong"}})", "/delivery/confirm", "(expected one of: none, ping, tcp); did you mean \"ping\"?"},
-        {R"({"oauth": {"signature_method": "RSA-SHA1"}})", "/oauth/signature_method", "expected one of: HMAC-SHA1, HMAC-SHA256, PLAINTEXT"},
+        {R"({"message_type": "txt"})", "/message_type",
+         "unknown value \"txt\" (expected one of: binary, text); did you mean \"text\"?"},
+        {R"({"delivery": {"confirm": "pong"}})", "/delivery/confirm",
+         "(expected one of: none, ping, tcp); did you mean \"ping\"?"},
+        {R"({"oauth": {"signature_method": "RSA-SHA1"}})", "/oauth/signature_method",
+         "expected one of: HMAC-SHA1, HMAC-SHA256, PLAINTEXT"},
         {R"({"tls": {"min_version": "1.1"}})", "/tls/min_version", "expected one of: 1.2, 1.3"},
         {R"({"jwt": {"signing_method": "rs256"}})", "/jwt/signing_method", "did you mean \"RS256\"?"},
         // bad durations
         {R"({"timeouts": {"connect": "10"}})", "/timeouts/connect", "invalid duration \"10\": missing unit"},
         {R"({"timeouts": {"connect": "10 s"}})", "/timeouts/connect", "unknown unit \" s\""},
-        {R"({"timeouts": {"connect": "10sec"}})", "/timeouts/connect", "unknown unit \"sec\" (expected ns, us, ms, s, m or h)"},
+        {R"({"timeouts": {"connect": "10sec"}})", "/timeouts/connect",
+         "unknown unit \"sec\" (expected ns, us, ms, s, m or h)"},
         {R"({"timeouts": {"connect": "-1s"}})", "/timeouts/connect", "negative durations are not allowed"},
         {R"({"timeouts": {"connect": ""}})", "/timeouts/connect", "empty duration"},
-        {R"({"timeouts": {"connect": 10}})", "/timeouts/connect", "expected a duration string such as \"500ms\""},
+        {R"({"timeouts": {"connect": 10}})", "/timeouts/connect",
+         "expected a duration string such as \"500ms\""},
         {R"({"keepalive": {"ping_interval": "9999999h"}})", "/keepalive/ping_interval", "out of range"},
         // bad sizes and counts
         {R"({"max_in_flight_bytes": "16 MiB"})", "/max_in_flight_bytes", "unknown size unit"},
@@ -521,10 +538,13 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"max_in_flight_bytes": -1})", "/max_in_flight_bytes", "must not be negative"},
         {R"({"max_in_flight_bytes": 0})", "/max_in_flight_bytes", "must be at least 1"},
         {R"({"max_in_flight": 1.5})", "/max_in_flight", "expected a non-negative integer, got number 1.5"},
-        {R"({"max_in_flight": "10"})", "/max_in_flight", "expected a non-negative integer, got string \"10\""},
+        {R"({"max_in_flight": "10"})", "/max_in_flight",
+         "expected a non-negative integer, got string \"10\""},
         {R"({"max_in_flight": 0})", "/max_in_flight", "must be at least 1"},
-        {R"({"max_inbound_message_bytes": 99999999999999999999999})", "/max_inbound_message_bytes", "expected"},
-        {R"({"delivery": {"confirm_every_messages": 0}})", "/delivery/confirm_every_messages", "must be at least 1"},
+        {R"({"max_inbound_message_bytes": 99999999999999999999999})", "/max_inbound_message_bytes",
+         "expected"},
+        {R"({"delivery": {"confirm_every_messages": 0}})", "/delivery/confirm_every_messages",
+         "must be at least 1"},
         // urls
         {R"({"url": "http://localhost/"})", "/url", "unsupported scheme \"http\" (expected ws:// or wss://)"},
         {R"({"url": "localhost:4195"})", "/url", "not an absolute url"},
@@ -536,18 +556,21 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"url": "ws://::1:80/"})", "/url", "IPv6 literals must be written in brackets"},
         {R"({"url": "ws://[::1/"})", "/url", "unterminated IPv6 literal"},
         {R"({"url": "ws://[::g]/"})", "/url", "invalid IPv6 literal"},
-        {R"({"url": "ws://user:pw@h/"})", "/url", "credentials in the url are not supported (use /basic_auth)"},
+        {R"({"url": "ws://user:pw@h/"})", "/url",
+         "credentials in the url are not supported (use /basic_auth)"},
         {R"({"url": "ws://h/a#frag"})", "/url", "fragment"},
         {R"({"url": "ws://h/a b"})", "/url", "space"},
         {R"({"url": "ws://h/a\r\nX: y"})", "/url", "control character CR"},
         {R"({"url": ""})", "/url", "empty url"},
         {R"({"oauth": {"request_url": "ftp://x/"}})", "/oauth/request_url", "unsupported scheme \"ftp\""},
         {R"({"proxy_url": "https://proxy:3128"})", "/proxy_url", "https:// proxies are not supported"},
-        {R"({"proxy_url": "socks5://proxy:1080"})", "/proxy_url", "unsupported scheme \"socks5\" (expected http://)"},
+        {R"({"proxy_url": "socks5://proxy:1080"})", "/proxy_url",
+         "unsupported scheme \"socks5\" (expected http://)"},
         {R"({"proxy_url": "http://proxy:3128/path"})", "/proxy_url", "a proxy url has no path"},
         {R"({"proxy_url": "http://proxy:99999"})", "/proxy_url", "bad port"},
         // headers and subprotocols
-        {R"({"headers": {"X-A": "a\r\nInjected: yes"}})", "/headers/X-A", "invalid header value: contains CR"},
+        {R"({"headers": {"X-A": "a\r\nInjected: yes"}})", "/headers/X-A",
+         "invalid header value: contains CR"},
         {R"({"headers": {"X-A": "a\u0000"}})", "/headers/X-A", "contains NUL"},
         {R"({"headers": {"X A": "v"}})", "/headers/X A", "invalid header name: ' ' (space) is not allowed"},
         {R"({"headers": {"X:A": "v"}})", "/headers/X:A", "invalid header name"},
@@ -556,10 +579,14 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"headers": {"Sec-WebSocket-Key": "x"}})", "/headers/Sec-WebSocket-Key", "cannot be overridden"},
         {R"({"headers": {"Upgrade": "x"}})", "/headers/Upgrade", "cannot be overridden"},
         {R"({"headers": {"CONNECTION": "x"}})", "/headers/CONNECTION", "cannot be overridden"},
-        {R"({"headers": {"Sec-WebSocket-Version": "x"}})", "/headers/Sec-WebSocket-Version", "cannot be overridden"},
-        {R"({"headers": {"Sec-WebSocket-Accept": "x"}})", "/headers/Sec-WebSocket-Accept", "cannot be overridden"},
-        {R"({"headers": {"Sec-WebSocket-Extensions": "x"}})", "/headers/Sec-WebSocket-Extensions", "cannot be overridden"},
-        {R"({"headers": {"Sec-WebSocket-Protocol": "x"}})", "/headers/Sec-WebSocket-Protocol", "/subprotocols"},
+        {R"({"headers": {"Sec-WebSocket-Version": "x"}})", "/headers/Sec-WebSocket-Version",
+         "cannot be overridden"},
+        {R"({"headers": {"Sec-WebSocket-Accept": "x"}})", "/headers/Sec-WebSocket-Accept",
+         "cannot be overridden"},
+        {R"({"headers": {"Sec-WebSocket-Extensions": "x"}})", "/headers/Sec-WebSocket-Extensions",
+         "cannot be overridden"},
+        {R"({"headers": {"Sec-WebSocket-Protocol": "x"}})", "/headers/Sec-WebSocket-Protocol",
+         "/subprotocols"},
         {R"({"headers": {"X-A": "1", "x-a": "2"}})", "/headers/x-a", "duplicates /headers/X-A"},
         {R"({"headers": {"Authorization": "Bearer x"}, "basic_auth": {"enabled": true, "username": "u"}})",
          "/headers/Authorization", "conflicts with /basic_auth/enabled"},
@@ -569,37 +596,58 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         // label
         {R"({"label": "My-Output"})", "/label", "invalid label \"My-Output\" (expected lower-case letters"},
         // inconsistent settings
-        {R"({"tls": {"root_cas": "PEM", "root_cas_file": "/ca.pem"}})", "/tls/root_cas_file", "cannot be used together with /tls/root_cas"},
+        {R"({"tls": {"root_cas": "PEM", "root_cas_file": "/ca.pem"}})", "/tls/root_cas_file",
+         "cannot be used together with /tls/root_cas"},
         {R"({"tls": {"enabled": true}})", "/tls/enabled", "TLS needs a wss:// url, but /url is ws://"},
         {R"({"oauth": {"enabled": true}})", "/oauth/consumer_key", "required when /oauth/enabled is true"},
-        {R"({"oauth": {"enabled": true, "consumer_key": "k"}})", "/oauth/consumer_secret", "required when /oauth/enabled is true"},
-        {R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s", "access_token_secret": "t"}})", "/oauth/access_token_secret", "set but /oauth/access_token is empty"},
-        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "short"}})", "/jwt/secret", "too short for HS256: 5 bytes, at least 32"},
-        {R"({"jwt": {"enabled": true}})", "/jwt/signing_method", "required when /jwt/enabled is true (one of: RS256"},
-        {R"({"jwt": {"enabled": true, "signing_method": "RS256"}})", "/jwt/private_key_file", "required when /jwt/signing_method is RS256"},
-        {R"({"jwt": {"enabled": true, "signing_method": "HS256"}})", "/jwt/secret", "required when /jwt/signing_method is HS256"},
-        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef", "private_key_file": "/k"}})", "/jwt/private_key_file", "not used with HS256"},
-        {R"({"jwt": {"enabled": true, "signing_method": "ES256", "secret": "s", "private_key_file": "/k"}})", "/jwt/secret", "only used with HS256"},
-        {R"({"basic_auth": {"enabled": true, "username": "a:b"}})", "/basic_auth/username", "must not contain ':'"},
-        {R"({"basic_auth": {"enabled": true, "username": "a\nb"}})", "/basic_auth/username", "control characters, found LF"},
-        {R"({"basic_auth": {"enabled": true, "username": "a", "password": "p\r"}})", "/basic_auth/password", "control characters, found CR"},
+        {R"({"oauth": {"enabled": true, "consumer_key": "k"}})", "/oauth/consumer_secret",
+         "required when /oauth/enabled is true"},
+        {R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s", "access_token_secret": "t"}})",
+         "/oauth/access_token_secret", "set but /oauth/access_token is empty"},
+        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "short"}})", "/jwt/secret",
+         "too short for HS256: 5 bytes, at least 32"},
+        {R"({"jwt": {"enabled": true}})", "/jwt/signing_method",
+         "required when /jwt/enabled is true (one of: RS256"},
+        {R"({"jwt": {"enabled": true, "signing_method": "RS256"}})", "/jwt/private_key_file",
+         "required when /jwt/signing_method is RS256"},
+        {R"({"jwt": {"enabled": true, "signing_method": "HS256"}})", "/jwt/secret",
+         "required when /jwt/signing_method is HS256"},
+        {R"({"jwt": {"enabled": true, "signing_method": "HS256", "secret": "0123456789abcdef0123456789abcdef", "private_key_file": "/k"}})",
+         "/jwt/private_key_file", "not used with HS256"},
+        {R"({"jwt": {"enabled": true, "signing_method": "ES256", "secret": "s", "private_key_file": "/k"}})",
+         "/jwt/secret", "only used with HS256"},
+        {R"({"basic_auth": {"enabled": true, "username": "a:b"}})", "/basic_auth/username",
+         "must not contain ':'"},
+        {R"({"basic_auth": {"enabled": true, "username": "a\nb"}})", "/basic_auth/username",
+         "control characters, found LF"},
+        {R"({"basic_auth": {"enabled": true, "username": "a", "password": "p\r"}})", "/basic_auth/password",
+         "control characters, found CR"},
         {R"({"basic_auth": {"enabled": true}, "oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})",
-         "/basic_auth/enabled", "only one of oauth, basic_auth and jwt may be enabled (oauth is enabled too)"},
-        {R"({"url": "wss://h/", "tls": {"client_certs": [{"key_file": "/k"}]}})", "/tls/client_certs/0", "needs cert or cert_file"},
-        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert_file": "/c"}]}})", "/tls/client_certs/0", "needs key or key_file"},
-        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert": "C", "cert_file": "/c", "key_file": "/k"}]}})", "/tls/client_certs/0/cert_file", "cannot be used together with cert"},
-        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert": "C", "key": "K", "key_file": "/k"}]}})", "/tls/client_certs/0/key_file", "cannot be used together with key"},
+         "/basic_auth/enabled",
+         "only one of oauth, basic_auth and jwt may be enabled (oauth is enabled too)"},
+        {R"({"url": "wss://h/", "tls": {"client_certs": [{"key_file": "/k"}]}})", "/tls/client_certs/0",
+         "needs cert or cert_file"},
+        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert_file": "/c"}]}})", "/tls/client_certs/0",
+         "needs key or key_file"},
+        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert": "C", "cert_file": "/c", "key_file": "/k"}]}})",
+         "/tls/client_certs/0/cert_file", "cannot be used together with cert"},
+        {R"({"url": "wss://h/", "tls": {"client_certs": [{"cert": "C", "key": "K", "key_file": "/k"}]}})",
+         "/tls/client_certs/0/key_file", "cannot be used together with key"},
         {R"({"tls": {"server_name": "a b"}})", "/tls/server_name", "invalid character"},
-        {R"({"backoff": {"multiplier": 0.5}})", "/backoff/multiplier", "must be a finite number >= 1, got 0.5"},
+        {R"({"backoff": {"multiplier": 0.5}})", "/backoff/multiplier",
+         "must be a finite number >= 1, got 0.5"},
         {R"({"backoff": {"jitter": 1.5}})", "/backoff/jitter", "must be in [0, 1], got 1.5"},
         {R"({"backoff": {"jitter": -0.1}})", "/backoff/jitter", "must be in [0, 1]"},
-        {R"({"backoff": {"initial_interval": "0s"}})", "/backoff/initial_interval", "must be greater than 0s"},
-        {R"({"backoff": {"initial_interval": "2s"}})", "/backoff/max_interval", "must not be less than /backoff/initial_interval (1s < 2s)"},
+        {R"({"backoff": {"initial_interval": "0s"}})", "/backoff/initial_interval",
+         "must be greater than 0s"},
+        {R"({"backoff": {"initial_interval": "2s"}})", "/backoff/max_interval",
+         "must not be less than /backoff/initial_interval (1s < 2s)"},
         // JSON syntax and duplicates
         {"{\"url\": \"ws://h/\",\n  \"tls\": {\"enabled\": tru}}", "", "JSON syntax error at line 2, column"},
         {"{\"url\": \"ws://h/\"", "", "JSON syntax error at line 1"},
         {R"({"tls": {"enabled": false, "enabled": true}})", "/tls/enabled", "duplicate key"},
-        {R"({"tls": {"client_certs": [{}, {"cert": "a", "cert": "b"}]}})", "/tls/client_certs/1/cert", "duplicate key"},
+        {R"({"tls": {"client_certs": [{}, {"cert": "a", "cert": "b"}]}})", "/tls/client_certs/1/cert",
+         "duplicate key"},
     };
     for (auto const& bc : cases)
     {
@@ -660,10 +708,12 @@ TEST_CASE("messages never contain secret values", "[config][secrets]")
 {
     CHECK(error_of(R"({"basic_auth": {"password": 12345678}})") ==
           "/basic_auth/password: expected string, got integer");
-    CHECK(error_of(R"({"oauth": {"consumer_secret": true}})") == "/oauth/consumer_secret: expected string, got bool");
+    CHECK(error_of(R"({"oauth": {"consumer_secret": true}})") ==
+          "/oauth/consumer_secret: expected string, got bool");
     std::string const hdr = error_of(R"({"headers": {"Authorization": "Bearer sekrit-token\n"}})");
     CHECK(hdr.find("sekrit") == std::string::npos);
-    std::string const pw = error_of(R"({"basic_auth": {"enabled": true, "username": "u", "password": "pass\u0000word-zz"}})");
+    std::string const pw =
+        error_of(R"({"basic_auth": {"enabled": true, "username": "u", "password": "pass\u0000word-zz"}})");
     CHECK(pw.find("word-zz") == std::string::npos);
     std::string const proxy = error_of(R"({"proxy_url": "http://u:topsecretpw@proxy:0"})");
     CHECK(proxy.find("topsecretpw") == std::string::npos);
@@ -679,8 +729,14 @@ TEST_CASE("messages never contain secret values", "[config][secrets]")
 
 TEST_CASE("environment interpolation", "[config][env]")
 {
-    auto env = fake_env({{"HOST", "example.org"}, {"PORT", "9000"}, {"EMPTY", ""}, {"ON", "true"},
-                         {"N", "42"}, {"F", "2.5"}, {"BAD", "maybe"}, {"a.b_C", "dots"}});
+    auto env = fake_env({{"HOST", "example.org"},
+                         {"PORT", "9000"},
+                         {"EMPTY", ""},
+                         {"ON", "true"},
+                         {"N", "42"},
+                         {"F", "2.5"},
+                         {"BAD", "maybe"},
+                         {"a.b_C", "dots"}});
     CHECK(parse(R"({"url": "ws://${HOST}:${PORT}/x"})", env).url == "ws://example.org:9000/x");
     CHECK(parse(R"({"url": "ws://${NOPE:localhost}/x"})", env).url == "ws://localhost/x");
     CHECK(parse(R"({"url": "ws://${EMPTY:fallback}/x"})", env).url == "ws://fallback/x");
@@ -690,13 +746,15 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(parse(R"({"basic_auth": {"username": "${{HOST:x}}"}})", env).basic_auth.username == "${HOST:x}");
     CHECK(parse(R"({"basic_auth": {"username": "a${HOST}b${PORT}c"}})", env).basic_auth.username ==
           "aexample.orgb9000c");
-    CHECK(parse(R"({"basic_auth": {"username": "${ not a ref}"}})", env).basic_auth.username == "${ not a ref}");
+    CHECK(parse(R"({"basic_auth": {"username": "${ not a ref}"}})", env).basic_auth.username ==
+          "${ not a ref}");
     CHECK(parse(R"({"basic_auth": {"username": "$HOST ${"}})", env).basic_auth.username == "$HOST ${");
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:}"}})", env).basic_auth.username.empty());
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:a:b}"}})", env).basic_auth.username == "a:b");
     // Values are not interpolated again.
-    CHECK(parse(R"({"basic_auth": {"username": "${V}"}})", fake_env({{"V", "${HOST}"}})).basic_auth.username ==
-          "${HOST}");
+    CHECK(
+        parse(R"({"basic_auth": {"username": "${V}"}})", fake_env({{"V", "${HOST}"}})).basic_auth.username ==
+        "${HOST}");
     // Nested JSON (jwt claims) is interpolated too.
     CHECK(parse(R"({"jwt": {"claims": {"sub": "${HOST}", "l": ["${PORT}"]}}})", env).jwt.claims ==
           json({{"sub", "example.org"}, {"l", {"9000"}}}));
@@ -709,10 +767,11 @@ TEST_CASE("environment interpolation", "[config][env]")
                       "/jwt/claims/a/1: environment variable NOPE"));
 
     // Interpolated strings stand for bools and numbers.
-    auto const c = parse(R"({"compression": "${ON}", "max_in_flight": "${N}", "backoff": {"multiplier": "${F}"},
+    auto const c =
+        parse(R"({"compression": "${ON}", "max_in_flight": "${N}", "backoff": {"multiplier": "${F}"},
                              "tls": {"skip_cert_verify": "${OFF:false}"}, "max_in_flight_bytes": "${N}",
                              "timeouts": {"connect": "${T:3s}"}})",
-                         env);
+              env);
     CHECK(c.compression);
     CHECK(c.max_in_flight == 42);
     CHECK(c.backoff.multiplier == 2.5);
@@ -721,17 +780,23 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(c.timeouts.connect == 3s);
     CHECK(starts_with(error_of(R"({"compression": "${BAD}"})", env),
                       "/compression: expected bool, got string \"maybe\" from environment interpolation"));
-    CHECK(starts_with(error_of(R"({"max_in_flight": "${BAD}"})", env), "/max_in_flight: expected a non-negative integer"));
-    CHECK(starts_with(error_of(R"({"backoff": {"multiplier": "${BAD}"}})", env), "/backoff/multiplier: expected number"));
+    CHECK(starts_with(error_of(R"({"max_in_flight": "${BAD}"})", env),
+                      "/max_in_flight: expected a non-negative integer"));
+    CHECK(starts_with(error_of(R"({"backoff": {"multiplier": "${BAD}"}})", env),
+                      "/backoff/multiplier: expected number"));
     // A literal string is still a type error, and an escape is not a substitution.
-    CHECK(starts_with(error_of(R"({"compression": "true"})", env), "/compression: expected bool, got string"));
-    CHECK(starts_with(error_of(R"({"compression": "${{ON}}"})", env), "/compression: expected bool, got string"));
+    CHECK(
+        starts_with(error_of(R"({"compression": "true"})", env), "/compression: expected bool, got string"));
+    CHECK(starts_with(error_of(R"({"compression": "${{ON}}"})", env),
+                      "/compression: expected bool, got string"));
 
     // The process environment is the default lookup.
     ::setenv("WSOUT_CONFIG_TEST_URL", "ws://from-env:1234/", 1);
-    CHECK(wsout::parse_config(std::string_view(R"({"url": "${WSOUT_CONFIG_TEST_URL}"})")).url == "ws://from-env:1234/");
+    CHECK(wsout::parse_config(std::string_view(R"({"url": "${WSOUT_CONFIG_TEST_URL}"})")).url ==
+          "ws://from-env:1234/");
     ::unsetenv("WSOUT_CONFIG_TEST_URL");
-    CHECK_THROWS_AS(wsout::parse_config(std::string_view(R"({"url": "${WSOUT_CONFIG_TEST_URL}"})")), wsout::config_error);
+    CHECK_THROWS_AS(wsout::parse_config(std::string_view(R"({"url": "${WSOUT_CONFIG_TEST_URL}"})")),
+                    wsout::config_error);
 }
 
 TEST_CASE("scrubbing replaces every secret", "[config][secrets]")
@@ -779,7 +844,8 @@ TEST_CASE("scrubbing replaces every secret", "[config][secrets]")
     p.proxy_url = "http://onlyuser@proxy:8080";
     CHECK(wsout::to_json(p, wsout::secrets::scrub)["proxy_url"] == "http://onlyuser@proxy:8080");
     p.proxy_url = "http://u:p%40ss@proxy:8080";
-    CHECK(wsout::to_json(p, wsout::secrets::scrub)["proxy_url"] == "http://u:!!!SECRET_SCRUBBED!!!@proxy:8080");
+    CHECK(wsout::to_json(p, wsout::secrets::scrub)["proxy_url"] ==
+          "http://u:!!!SECRET_SCRUBBED!!!@proxy:8080");
     p.proxy_url = "garbage:secretpw@x";
     CHECK(wsout::to_json(p, wsout::secrets::scrub)["proxy_url"] == wsout::scrubbed_secret);
     p.proxy_url = "http://proxy:8080";
@@ -796,7 +862,8 @@ TEST_CASE("to_json round-trips", "[config]")
     json const j = wsout::to_json(c, wsout::secrets::reveal);
     CHECK(wsout::parse_config(j, no_env()) == c);
     CHECK(parse(j.dump(2)) == c);
-    CHECK(wsout::parse_config(wsout::to_json(wsout::config{}, wsout::secrets::reveal), no_env()) == wsout::config{});
+    CHECK(wsout::parse_config(wsout::to_json(wsout::config{}, wsout::secrets::reveal), no_env()) ==
+          wsout::config{});
 
     // Equality is member-wise.
     wsout::config a, b;
@@ -835,7 +902,8 @@ TEST_CASE("to_json round-trips", "[config]")
     for (auto const& name : example_names)
     {
         INFO(name);
-        auto const e = wsout::load_config_file(source_path("examples/configs/" + name + ".json"), example_env());
+        auto const e =
+            wsout::load_config_file(source_path("examples/configs/" + name + ".json"), example_env());
         CHECK(wsout::parse_config(wsout::to_json(e, wsout::secrets::reveal), no_env()) == e);
     }
 }
@@ -902,7 +970,8 @@ TEST_CASE("load_config_file", "[config]")
     }
     catch (wsout::config_error const& e)
     {
-        CHECK(std::string(e.what()) == "cannot read config file \"" + missing + "\": No such file or directory");
+        CHECK(std::string(e.what()) ==
+              "cannot read config file \"" + missing + "\": No such file or directory");
         CHECK(e.pointer().empty());
     }
     // A directory is not readable as a file either.
@@ -913,8 +982,8 @@ TEST_CASE("load_config_file", "[config]")
     }
     catch (wsout::config_error const& e)
     {
-        CHECK(std::string(e.what()) == "cannot read config file \"" + std::string(WSOUT_SOURCE_DIR) +
-                                           "\": it is a directory");
+        CHECK(std::string(e.what()) ==
+              "cannot read config file \"" + std::string(WSOUT_SOURCE_DIR) + "\": it is a directory");
     }
     try
     {
@@ -923,15 +992,18 @@ TEST_CASE("load_config_file", "[config]")
     }
     catch (wsout::config_error const& e)
     {
-        CHECK(std::string(e.what()) == "/dev/null: the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
+        CHECK(std::string(e.what()) ==
+              "/dev/null: the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
     }
 
     for (auto const& name : example_names)
     {
         INFO(name);
-        CHECK_NOTHROW(wsout::load_config_file(source_path("examples/configs/" + name + ".json"), example_env()));
+        CHECK_NOTHROW(
+            wsout::load_config_file(source_path("examples/configs/" + name + ".json"), example_env()));
     }
-    auto const b = wsout::load_config_file(source_path("examples/configs/benthos_output_section.json"), example_env());
+    auto const b =
+        wsout::load_config_file(source_path("examples/configs/benthos_output_section.json"), example_env());
     CHECK(b.label == "telemetry_ws");
     CHECK(b.url == "ws://localhost:4195/post/ws");
     CHECK_FALSE(b.basic_auth.enabled);
@@ -958,15 +1030,16 @@ TEST_CASE("load_config_file", "[config]")
     }
     catch (wsout::config_error const& e)
     {
-        CHECK(std::string(e.what()).find("/basic_auth/password: environment variable WSOUT_PASSWORD is not set") == 0);
+        CHECK(std::string(e.what()).find(
+                  "/basic_auth/password: environment variable WSOUT_PASSWORD is not set") == 0);
     }
 }
 
 TEST_CASE("random damage never crashes the parser", "[config][fuzz]")
 {
     // Deep nesting is refused before any recursive code sees it.
-    std::string const deep = "{\"jwt\": {\"claims\": {\"a\": " + std::string(200000, '[') +
-                             std::string(200000, ']') + "}}}";
+    std::string const deep =
+        "{\"jwt\": {\"claims\": {\"a\": " + std::string(200000, '[') + std::string(200000, ']') + "}}}";
     CHECK(error_of(deep).find("nested deeper than 64 levels") != std::string::npos);
     CHECK(starts_with(error_of(deep), "/jwt/claims/a/0/0/0/"));
     json j = json::array();
@@ -1302,7 +1375,8 @@ TEST_CASE("docs/config.md and docs/config.schema.json are up to date", "[docs]")
         std::ofstream(schema_path, std::ios::binary) << schema;
         WARN("regenerated " << md_path << " and " << schema_path);
     }
-    INFO("stale generated docs: run WSOUT_UPDATE_DOCS=1 <build>/tests/config_test \"[docs]\" and commit them");
+    INFO(
+        "stale generated docs: run WSOUT_UPDATE_DOCS=1 <build>/tests/config_test \"[docs]\" and commit them");
     CHECK(read_file(md_path) == md);
     CHECK(read_file(schema_path) == schema);
 

@@ -167,7 +167,8 @@ TEST_CASE("telemetry_agent: the server appears after the agent started", "[examp
 
 //------------------------------------------------------------------------------
 
-TEST_CASE("game_loop: with the server up, every snapshot arrives and frames stay short", "[examples][game_loop]")
+TEST_CASE("game_loop: with the server up, every snapshot arrives and frames stay short",
+          "[examples][game_loop]")
 {
     wsout_test::ws_server server;
     auto r = wsout_test::run_and_capture({game_loop, "--url", server.url(), "--seconds", "2"}, "", 60s);
@@ -184,7 +185,8 @@ TEST_CASE("game_loop: with the server up, every snapshot arrives and frames stay
     check_numbered_json(server.payloads(), "frame");
 }
 
-TEST_CASE("game_loop: with the server down, snapshots are dropped and no frame stalls", "[examples][game_loop]")
+TEST_CASE("game_loop: with the server down, snapshots are dropped and no frame stalls",
+          "[examples][game_loop]")
 {
     auto r = wsout_test::run_and_capture(
         {game_loop, "--url", url_on(free_port()), "--seconds", "2", "--max-in-flight", "16"}, "", 60s);
@@ -250,7 +252,8 @@ TEST_CASE("pipeline: an unreachable server is a runtime error", "[examples][pipe
 
 //------------------------------------------------------------------------------
 
-TEST_CASE("custom_transport: lines over a Unix domain socket reach the demo server", "[examples][custom_transport]")
+TEST_CASE("custom_transport: lines over a Unix domain socket reach the demo server",
+          "[examples][custom_transport]")
 {
     std::string input, expected;
     for (int i = 0; i < 50; ++i)
@@ -267,7 +270,8 @@ TEST_CASE("custom_transport: lines over a Unix domain socket reach the demo serv
 
 TEST_CASE("custom_transport: a missing socket file is a runtime error", "[examples][custom_transport]")
 {
-    auto r = wsout_test::run_and_capture({custom_transport, "--socket", "/nonexistent/wsout.sock"}, "x\n", 60s);
+    auto r =
+        wsout_test::run_and_capture({custom_transport, "--socket", "/nonexistent/wsout.sock"}, "x\n", 60s);
     REQUIRE_FALSE(r.timed_out);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("No such file") != std::string::npos);

@@ -30,8 +30,8 @@
 
 using namespace std::chrono_literals;
 namespace net = boost::asio;
-using wsout_test::make_frame;
 using wsout_test::close_payload;
+using wsout_test::make_frame;
 
 namespace {
 
@@ -107,7 +107,8 @@ class raw_http_server
 public:
     using responder = std::function<std::string(std::string const& key)>;
 
-    explicit raw_http_server(responder respond) : respond_(std::move(respond))
+    explicit raw_http_server(responder respond)
+        : respond_(std::move(respond))
     {
         acceptor_.open(net::ip::tcp::v4());
         acceptor_.set_option(net::socket_base::reuse_address(true));
@@ -146,7 +147,9 @@ public:
 private:
     struct conn
     {
-        explicit conn(net::io_context& ioc) : sock(ioc) {}
+        explicit conn(net::io_context& ioc)
+            : sock(ioc)
+        {}
         net::ip::tcp::socket sock;
         net::streambuf buf;
         std::string out;
@@ -161,23 +164,26 @@ private:
                 return;
             ++accepted_;
             conns_.push_back(c);
-            net::async_read_until(c->sock, c->buf, "\r\n\r\n", [this, c](boost::system::error_code ec2, std::size_t n) {
-                if (ec2)
-                    return;
-                std::string head(net::buffers_begin(c->buf.data()), net::buffers_begin(c->buf.data()) + n);
-                std::string key;
-                auto pos = head.find("Sec-WebSocket-Key: ");
-                if (pos != std::string::npos)
-                {
-                    auto end = head.find("\r\n", pos);
-                    key = head.substr(pos + 19, end - (pos + 19));
-                }
-                c->out = respond_(key);
-                net::async_write(c->sock, net::buffer(c->out), [this, c](boost::system::error_code ec3, std::size_t) {
-                    if (!ec3)
-                        drain(c);
-                });
-            });
+            net::async_read_until(c->sock, c->buf, "\r\n\r\n",
+                                  [this, c](boost::system::error_code ec2, std::size_t n) {
+                                      if (ec2)
+                                          return;
+                                      std::string head(net::buffers_begin(c->buf.data()),
+                                                       net::buffers_begin(c->buf.data()) + n);
+                                      std::string key;
+                                      auto pos = head.find("Sec-WebSocket-Key: ");
+                                      if (pos != std::string::npos)
+                                      {
+                                          auto end = head.find("\r\n", pos);
+                                          key = head.substr(pos + 19, end - (pos + 19));
+                                      }
+                                      c->out = respond_(key);
+                                      net::async_write(c->sock, net::buffer(c->out),
+                                                       [this, c](boost::system::error_code ec3, std::size_t) {
+                                                           if (!ec3)
+                                                               drain(c);
+                                                       });
+                                  });
             do_accept();
         });
     }
@@ -347,14 +353,15 @@ TEST_CASE("hostile frames end the connection with protocol_violation, then the o
     }
 }
 
-TEST_CASE("inbound messages larger than max_inbound_message_bytes end the connection", "[hostile][frames][limits]")
+TEST_CASE("inbound messages larger than max_inbound_message_bytes end the connection",
+          "[hostile][frames][limits]")
 {
     wsout::error_code const big = wsout::error::inbound_message_too_big;
     namespace ts = wsout_test;
     SECTION("one frame over the limit")
     {
-        expect_connection_failed(make_frame(ts::op_binary, std::string(1001, 'b')), big, "max_inbound_message_bytes",
-                                 1000);
+        expect_connection_failed(make_frame(ts::op_binary, std::string(1001, 'b')), big,
+                                 "max_inbound_message_bytes", 1000);
     }
     SECTION("announced but never sent: refused at the header, nothing buffered")
     {
@@ -385,11 +392,11 @@ TEST_CASE("well-formed inbound traffic at the limits is accepted (controls for t
     REQUIRE(server.wait_for_upgrades(1, scaled(3000ms)));
     ts::frame_options more;
     more.fin = false;
-    std::string bytes = make_frame(ts::op_binary, std::string(1000, 'x'))              // exactly the limit
-                        + make_frame(ts::op_text, "h\xC3", more)                       // a character split
-                        + make_frame(ts::op_ping, std::string(125, 'p'))              // control between fragments
-                        + make_frame(ts::op_continuation, "\xA9 \xF0\x9F\x98\x80")     // ... completed
-                        + make_frame(ts::op_text, "")                                  // empty text
+    std::string bytes = make_frame(ts::op_binary, std::string(1000, 'x')) // exactly the limit
+                        + make_frame(ts::op_text, "h\xC3", more)          // a character split
+                        + make_frame(ts::op_ping, std::string(125, 'p'))  // control between fragments
+                        + make_frame(ts::op_continuation, "\xA9 \xF0\x9F\x98\x80") // ... completed
+                        + make_frame(ts::op_text, "")                              // empty text
                         + make_frame(ts::op_pong, "unsolicited");
     server.send_raw(bytes);
     REQUIRE(wait_until([&] { return out.stats().inbound_messages >= 3; }, scaled(3000ms)));
@@ -406,7 +413,8 @@ TEST_CASE("well-formed inbound traffic at the limits is accepted (controls for t
 //----------------------------------------------------------------------------
 // The handshake
 
-TEST_CASE("a 3xx redirect is an error naming the status and the location, not followed", "[hostile][handshake]")
+TEST_CASE("a 3xx redirect is an error naming the status and the location, not followed",
+          "[hostile][handshake]")
 {
     wsout_test::ws_server elsewhere;
     wsout_test::ws_server_options opts;
@@ -477,9 +485,10 @@ TEST_CASE("bad upgrade answers give their specific errors", "[hostile][handshake
     }
     SECTION("garbage instead of HTTP")
     {
-        for (std::string garbage : {std::string("SSH-2.0-OpenSSH_9.2\r\n\x01\x02\x03\r\n\r\n"),
-                                    std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade websocket\r\n\r\n"),
-                                    std::string("HTTP/1.1 1x1 OK\r\n\r\n"), std::string("\x16\x03\x01\x02\x05hello\r\n\r\n")})
+        for (std::string garbage :
+             {std::string("SSH-2.0-OpenSSH_9.2\r\n\x01\x02\x03\r\n\r\n"),
+              std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade websocket\r\n\r\n"),
+              std::string("HTTP/1.1 1x1 OK\r\n\r\n"), std::string("\x16\x03\x01\x02\x05hello\r\n\r\n")})
         {
             wsout_test::ws_server_options opts;
             opts.handshake = hb::garbage;
@@ -553,12 +562,14 @@ TEST_CASE("the raw server's correct 101 is accepted (control for the raw cases)"
     CHECK_FALSE(ec);
 }
 
-TEST_CASE("a response header block larger than 16 KiB is refused as response_too_large", "[hostile][handshake][limits]")
+TEST_CASE("a response header block larger than 16 KiB is refused as response_too_large",
+          "[hostile][handshake][limits]")
 {
     SECTION("one huge header")
     {
-        raw_http_server server(
-            [](std::string const& key) { return good_101(key, "X-Big: " + std::string(17 * 1024, 'a') + "\r\n"); });
+        raw_http_server server([](std::string const& key) {
+            return good_101(key, "X-Big: " + std::string(17 * 1024, 'a') + "\r\n");
+        });
         net::io_context ioc;
         wsout::plain_output out(ioc, config_for(server.url()));
         wsout::error_code ec;
@@ -597,8 +608,9 @@ TEST_CASE("a response header block larger than 16 KiB is refused as response_too
     }
     SECTION("just under the limit is fine")
     {
-        raw_http_server server(
-            [](std::string const& key) { return good_101(key, "X-Big: " + std::string(15 * 1024, 'a') + "\r\n"); });
+        raw_http_server server([](std::string const& key) {
+            return good_101(key, "X-Big: " + std::string(15 * 1024, 'a') + "\r\n");
+        });
         net::io_context ioc;
         wsout::plain_output out(ioc, config_for(server.url()));
         wsout::error_code ec;
@@ -652,12 +664,14 @@ TEST_CASE("a slow byte-by-byte 101: within the handshake timeout it succeeds, be
     }
 }
 
-TEST_CASE("frames that arrive in the same packet as the 101 are parsed like any other", "[hostile][handshake][frames]")
+TEST_CASE("frames that arrive in the same packet as the 101 are parsed like any other",
+          "[hostile][handshake][frames]")
 {
     SECTION("a message right behind the 101 is counted")
     {
         raw_http_server server([](std::string const& key) {
-            return good_101(key) + make_frame(wsout_test::op_text, "welcome") + make_frame(wsout_test::op_ping, "p");
+            return good_101(key) + make_frame(wsout_test::op_text, "welcome") +
+                   make_frame(wsout_test::op_ping, "p");
         });
         io_thread io;
         wsout::plain_output out(io.ioc, config_for(server.url()));
@@ -683,7 +697,8 @@ TEST_CASE("frames that arrive in the same packet as the 101 are parsed like any 
 //----------------------------------------------------------------------------
 // Keepalive
 
-TEST_CASE("a server that never answers pings is detected within keepalive.pong_timeout", "[hostile][keepalive]")
+TEST_CASE("a server that never answers pings is detected within keepalive.pong_timeout",
+          "[hostile][keepalive]")
 {
     wsout_test::ws_server_options opts;
     opts.auto_pong = false; // raw mode: frames are read, pings never answered

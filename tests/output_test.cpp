@@ -14,9 +14,9 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <set>
 #include <string>
 #include <thread>
-#include <set>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -74,7 +74,8 @@ TEST_CASE("sync writes arrive intact, in order, as binary messages", "[output]")
     wsout::plain_output out(ioc, config_for(server.url()));
     out.connect();
 
-    std::vector<std::string> sent = {"hello", "", all_bytes(), pattern(70000, 1), pattern(1 << 20, 2), "last"};
+    std::vector<std::string> sent = {"hello", "", all_bytes(), pattern(70000, 1), pattern(1 << 20, 2),
+                                     "last"};
     for (auto const& m : sent)
         out.write(m);
     out.close();
@@ -311,7 +312,8 @@ TEST_CASE("bad upgrade answers are told apart", "[output][handshake]")
     {
         hb behavior;
         wsout::error expected;
-    } cases[] = {{hb::garbage, wsout::error::bad_http_response}, {hb::wrong_accept, wsout::error::bad_accept_key}};
+    } cases[] = {{hb::garbage, wsout::error::bad_http_response},
+                 {hb::wrong_accept, wsout::error::bad_accept_key}};
     for (auto const& c : cases)
     {
         wsout_test::ws_server_options opts;
@@ -487,7 +489,8 @@ std::vector<std::string> send_through_flaky_server(wsout::confirm_mode confirm,
 
 TEST_CASE("confirm mode ping: no message lost when the server drops connections", "[output][confirm]")
 {
-    for (auto end : {wsout_test::end_action::reset, wsout_test::end_action::fin, wsout_test::end_action::close})
+    for (auto end :
+         {wsout_test::end_action::reset, wsout_test::end_action::fin, wsout_test::end_action::close})
     {
         wsout::output_stats st;
         auto got = send_through_flaky_server(wsout::confirm_mode::ping, end, 2000, 150, 4, st);
@@ -519,7 +522,8 @@ TEST_CASE("confirm mode ping: no message lost when the server drops connections"
 TEST_CASE("without confirmation the loss window is measured, not hidden", "[output][confirm]")
 {
     wsout::output_stats st;
-    auto got = send_through_flaky_server(wsout::confirm_mode::none, wsout_test::end_action::reset, 2000, 150, 4, st);
+    auto got =
+        send_through_flaky_server(wsout::confirm_mode::none, wsout_test::end_action::reset, 2000, 150, 4, st);
     std::set<std::string> unique(got.begin(), got.end());
     auto lost = 2000 - unique.size();
     // Every message was reported sent (handed to the kernel) ...

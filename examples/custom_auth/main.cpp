@@ -29,7 +29,8 @@ int main(int argc, char** argv)
 {
     if (argc > 2 || (argc == 2 && std::string(argv[1]).rfind("-", 0) == 0))
     {
-        std::cerr << "usage: WSOUT_BEARER_TOKEN_FILE=FILE | WSOUT_BEARER_TOKEN=TOKEN " << argv[0] << " [ws://url]\n";
+        std::cerr << "usage: WSOUT_BEARER_TOKEN_FILE=FILE | WSOUT_BEARER_TOKEN=TOKEN " << argv[0]
+                  << " [ws://url]\n";
         return 2;
     }
     wsout::config cfg;

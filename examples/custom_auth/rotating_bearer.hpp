@@ -45,13 +45,15 @@ public:
     explicit rotating_bearer(wsout::config const& cfg)
     {
         if (cfg.oauth.enabled || cfg.basic_auth.enabled || cfg.jwt.enabled)
-            throw wsout::config_error("", "the bearer-token policy replaces oauth, basic_auth and jwt; disable them");
+            throw wsout::config_error(
+                "", "the bearer-token policy replaces oauth, basic_auth and jwt; disable them");
         if (char const* file = std::getenv("WSOUT_BEARER_TOKEN_FILE"); file && *file)
             *this = from_file(file);
         else if (char const* token = std::getenv("WSOUT_BEARER_TOKEN"); token && *token)
             *this = from_token(token);
         else
-            throw wsout::config_error("", "set WSOUT_BEARER_TOKEN_FILE or WSOUT_BEARER_TOKEN for the bearer token");
+            throw wsout::config_error(
+                "", "set WSOUT_BEARER_TOKEN_FILE or WSOUT_BEARER_TOKEN for the bearer token");
     }
 
     /// A token re-read from `path` on each handshake; checked once now so

@@ -26,8 +26,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <cstdio>
@@ -116,8 +116,9 @@ private:
 
 [[noreturn]] void usage(std::string const& problem)
 {
-    std::cerr << "wsout-custom-transport: " << problem << "\n"
-              << "usage: wsout-custom-transport (--socket PATH | --demo [--socket PATH]) [--url URL] < lines\n";
+    std::cerr
+        << "wsout-custom-transport: " << problem << "\n"
+        << "usage: wsout-custom-transport (--socket PATH | --demo [--socket PATH]) [--url URL] < lines\n";
     std::exit(2);
 }
 

@@ -37,13 +37,13 @@ public:
     /// A socket writes many buffers in one system call.
     static constexpr bool gather_writes = true;
 
-    using stream_type = boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, boost::asio::any_io_executor>;
+    using stream_type =
+        boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, boost::asio::any_io_executor>;
 
     /// Connect to the socket file at `path`.
     explicit unix_socket(std::string path)
         : path_(std::move(path))
-    {
-    }
+    {}
 
     /** The concept's constructor from a config: the config has no field for
         a socket path, so it comes from `WSOUT_UNIX_SOCKET`.
@@ -54,8 +54,9 @@ public:
     {
         char const* p = std::getenv("WSOUT_UNIX_SOCKET");
         if (!p || !*p)
-            throw wsout::config_error("/url", "the unix_socket transport needs a socket path: set WSOUT_UNIX_SOCKET "
-                                              "or construct it with unix_socket(path)");
+            throw wsout::config_error("/url",
+                                      "the unix_socket transport needs a socket path: set WSOUT_UNIX_SOCKET "
+                                      "or construct it with unix_socket(path)");
         path_ = p;
     }
 
@@ -66,11 +67,15 @@ public:
 
     /// Connect; there is nothing to resolve and no proxy or TLS step.
     template<class Handler>
-    void async_connect(stream_type& stream, wsout::transport::connect_request const&,
-                       wsout::transport::connect_step* step, Handler&& handler)
+    void async_connect(stream_type& stream,
+                       wsout::transport::connect_request const&,
+                       wsout::transport::connect_step* step,
+                       Handler&& handler)
     {
-        *step = wsout::transport::connect_step::tcp_connect; // "connect", as far as last_failure() is concerned
-        stream.async_connect(boost::asio::local::stream_protocol::endpoint(path_), std::forward<Handler>(handler));
+        *step =
+            wsout::transport::connect_step::tcp_connect; // "connect", as far as last_failure() is concerned
+        stream.async_connect(boost::asio::local::stream_protocol::endpoint(path_),
+                             std::forward<Handler>(handler));
     }
 
     /// After the close handshake: half-close, as plain TCP does.

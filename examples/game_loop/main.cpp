@@ -189,13 +189,14 @@ int main(int argc, char** argv)
     auto const st_before_close = client.stats();
     client.close(std::chrono::seconds(2));
     auto const st = client.stats();
-    std::printf("summary: frames=%llu hz=%.0f p50_ms=%.4f p99_ms=%.4f max_ms=%.4f overruns=%llu accepted=%llu "
-                "dropped_would_block=%llu refused_other=%llu sent=%llu failed=%llu state_before_close=%s\n",
-                static_cast<unsigned long long>(frames), o.hz, percentile(frame_ms, 0.50), percentile(frame_ms, 0.99),
-                frame_ms.empty() ? 0.0 : *std::max_element(frame_ms.begin(), frame_ms.end()),
-                static_cast<unsigned long long>(overruns), static_cast<unsigned long long>(st.accepted),
-                static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(refused_other),
-                static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed),
-                wsout::to_string(st_before_close.state));
+    std::printf(
+        "summary: frames=%llu hz=%.0f p50_ms=%.4f p99_ms=%.4f max_ms=%.4f overruns=%llu accepted=%llu "
+        "dropped_would_block=%llu refused_other=%llu sent=%llu failed=%llu state_before_close=%s\n",
+        static_cast<unsigned long long>(frames), o.hz, percentile(frame_ms, 0.50), percentile(frame_ms, 0.99),
+        frame_ms.empty() ? 0.0 : *std::max_element(frame_ms.begin(), frame_ms.end()),
+        static_cast<unsigned long long>(overruns), static_cast<unsigned long long>(st.accepted),
+        static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(refused_other),
+        static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed),
+        wsout::to_string(st_before_close.state));
     return 0;
 }

@@ -121,7 +121,8 @@ std::string to_json_message(std::uint64_t number, std::string const& line)
 }
 
 /// The pipeline: source -> transform -> sink, one batch at a time.
-net::awaitable<void> pipeline(wsout::output& out, net::thread_pool& pool, std::size_t batch_size, counters& count)
+net::awaitable<void>
+pipeline(wsout::output& out, net::thread_pool& pool, std::size_t batch_size, counters& count)
 {
     // Named variables around every co_await: g++ 12 miscompiles braced
     // temporaries inside co_await expressions.
@@ -184,8 +185,8 @@ int main(int argc, char** argv)
     auto const st = out.stats();
     std::fprintf(stderr, "wsout-pipeline: %llu lines in %llu batches, sent %llu, failed %llu, %.3f s\n",
                  static_cast<unsigned long long>(count.lines), static_cast<unsigned long long>(count.batches),
-                 static_cast<unsigned long long>(st.output_sent), static_cast<unsigned long long>(st.output_error),
-                 secs);
+                 static_cast<unsigned long long>(st.output_sent),
+                 static_cast<unsigned long long>(st.output_error), secs);
     if (failure)
     {
         try

@@ -147,7 +147,8 @@ int main(int argc, char** argv)
     // The sampling loop: this thread only measures and hands samples over.
     using clock = std::chrono::steady_clock;
     auto const start = clock::now();
-    auto const end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
+    auto const end =
+        start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
     auto const interval = std::chrono::milliseconds(o.interval_ms);
     std::uint64_t samples = 0;
     for (auto next = start; next < end; next += interval)
@@ -156,27 +157,29 @@ int main(int argc, char** argv)
         std::string msg = sample(samples).dump();
         ++samples;
         if (auto ec = client.send(std::move(msg)))
-            std::cerr << "wsout-telemetry-agent: sample " << samples - 1 << " dropped: " << ec.message() << "\n";
+            std::cerr << "wsout-telemetry-agent: sample " << samples - 1 << " dropped: " << ec.message()
+                      << "\n";
     }
 
     // Give what is queued a few seconds to go out, then close.
     auto close_ec = client.close(std::chrono::seconds(5));
     auto const st = client.stats();
     double const secs = std::chrono::duration<double>(clock::now() - start).count();
-    std::printf("summary: samples=%llu accepted=%llu sent=%llu failed=%llu refused=%llu connects=%llu lost=%llu "
-                "state=%s seconds=%.2f\n",
-                static_cast<unsigned long long>(samples), static_cast<unsigned long long>(st.accepted),
-                static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed),
-                static_cast<unsigned long long>(st.refused),
-                static_cast<unsigned long long>(st.output.output_connection_up),
-                static_cast<unsigned long long>(st.output.output_connection_lost), wsout::to_string(st.state), secs);
+    std::printf(
+        "summary: samples=%llu accepted=%llu sent=%llu failed=%llu refused=%llu connects=%llu lost=%llu "
+        "state=%s seconds=%.2f\n",
+        static_cast<unsigned long long>(samples), static_cast<unsigned long long>(st.accepted),
+        static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.failed),
+        static_cast<unsigned long long>(st.refused),
+        static_cast<unsigned long long>(st.output.output_connection_up),
+        static_cast<unsigned long long>(st.output.output_connection_lost), wsout::to_string(st.state), secs);
     std::fflush(stdout);
     if (close_ec)
         std::cerr << "wsout-telemetry-agent: close: " << close_ec.message() << "\n";
     if (st.failed != 0 || st.refused != 0 || st.sent != samples)
     {
-        std::cerr << "wsout-telemetry-agent: not every sample was sent; last failure: " << client.last_failure().message
-                  << "\n";
+        std::cerr << "wsout-telemetry-agent: not every sample was sent; last failure: "
+                  << client.last_failure().message << "\n";
         return 1;
     }
     return 0;

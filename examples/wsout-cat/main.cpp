@@ -137,8 +137,7 @@ class line_reader
 public:
     explicit line_reader(std::istream& in)
         : in_(in)
-    {
-    }
+    {}
 
     /// Up to `max_messages` lines or about `max_bytes`; empty at the end.
     std::vector<std::string> next_batch(std::size_t max_messages, std::size_t max_bytes)
@@ -246,14 +245,16 @@ int run(options const& o, wsout::config cfg)
     auto const stats = out.stats();
     stop_io();
 
-    std::fprintf(stderr, "wsout-cat: %llu messages, %llu bytes, %.3f s; sent %llu, failed %llu, reconnects %llu\n",
-                 static_cast<unsigned long long>(messages), static_cast<unsigned long long>(bytes), seconds,
-                 static_cast<unsigned long long>(stats.output_sent), static_cast<unsigned long long>(stats.output_error),
-                 static_cast<unsigned long long>(stats.output_connection_up > 0 ? stats.output_connection_up - 1 : 0));
+    std::fprintf(
+        stderr, "wsout-cat: %llu messages, %llu bytes, %.3f s; sent %llu, failed %llu, reconnects %llu\n",
+        static_cast<unsigned long long>(messages), static_cast<unsigned long long>(bytes), seconds,
+        static_cast<unsigned long long>(stats.output_sent),
+        static_cast<unsigned long long>(stats.output_error),
+        static_cast<unsigned long long>(stats.output_connection_up > 0 ? stats.output_connection_up - 1 : 0));
     if (first_error)
     {
-        std::cerr << "wsout-cat: error: " << stats.output_error << " message(s) not sent: " << first_error_text
-                  << "\n";
+        std::cerr << "wsout-cat: error: " << stats.output_error
+                  << " message(s) not sent: " << first_error_text << "\n";
         return exit_runtime;
     }
     if (close_ec)

@@ -87,16 +87,16 @@ inline constexpr char const* to_string(client_state s) noexcept
 */
 struct client_stats
 {
-    std::uint64_t accepted = 0;        ///< messages `send`/`try_send` accepted
-    std::uint64_t sent = 0;            ///< accepted messages reported sent
-    std::uint64_t failed = 0;          ///< accepted messages reported failed
-    std::uint64_t refused = 0;         ///< sends refused (would_block, closed, failed); not accepted
-    std::uint64_t in_flight = 0;       ///< accepted, not yet reported
-    std::uint64_t in_flight_bytes = 0; ///< their payload bytes
+    std::uint64_t accepted = 0;         ///< messages `send`/`try_send` accepted
+    std::uint64_t sent = 0;             ///< accepted messages reported sent
+    std::uint64_t failed = 0;           ///< accepted messages reported failed
+    std::uint64_t refused = 0;          ///< sends refused (would_block, closed, failed); not accepted
+    std::uint64_t in_flight = 0;        ///< accepted, not yet reported
+    std::uint64_t in_flight_bytes = 0;  ///< their payload bytes
     std::uint64_t connect_attempts = 0; ///< first-connect attempts made by the client
     client_state state = client_state::connecting;
-    error_code last_error;             ///< the last failed message's or connect attempt's error
-    output_stats output;               ///< the output's own counters
+    error_code last_error; ///< the last failed message's or connect attempt's error
+    output_stats output;   ///< the output's own counters
 };
 
 /** A WebSocket output with its own I/O thread, for programs without an

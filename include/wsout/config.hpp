@@ -219,7 +219,10 @@ struct config
 };
 
 WSOUT_DECL bool operator==(config const& a, config const& b);
-inline bool operator!=(config const& a, config const& b) { return !(a == b); }
+inline bool operator!=(config const& a, config const& b)
+{
+    return !(a == b);
+}
 
 /// Looks up an environment variable: nullopt when unset.
 using env_lookup = std::function<std::optional<std::string>(std::string const& name)>;

@@ -133,12 +133,10 @@ namespace boost {
 namespace system {
 template<>
 struct is_error_code_enum<::wsout::error> : std::true_type
-{
-};
+{};
 template<>
 struct is_error_condition_enum<::wsout::condition> : std::true_type
-{
-};
+{};
 } // namespace system
 } // namespace boost
 

@@ -43,8 +43,7 @@ public:
     template<class Transport, class Auth>
     output(websocket_output<Transport, Auth>&& typed) noexcept // NOLINT(google-explicit-constructor)
         : basic_output<detail::output_core>(std::shared_ptr<detail::output_core>(typed.release()))
-    {
-    }
+    {}
 };
 
 /** Build an output from a config, choosing the policies from it:

@@ -50,21 +50,21 @@ inline constexpr char const* to_string(output_state s) noexcept
 */
 struct output_stats
 {
-    std::uint64_t output_sent = 0;            ///< messages reported sent
-    std::uint64_t output_sent_bytes = 0;      ///< payload bytes reported sent
-    std::uint64_t output_batch_sent = 0;      ///< write_batch calls reported sent
-    std::uint64_t output_error = 0;           ///< messages reported failed
-    std::uint64_t output_retried = 0;         ///< messages resent after a connection loss
-    std::uint64_t output_connection_up = 0;   ///< successful connects (reconnects included)
+    std::uint64_t output_sent = 0;              ///< messages reported sent
+    std::uint64_t output_sent_bytes = 0;        ///< payload bytes reported sent
+    std::uint64_t output_batch_sent = 0;        ///< write_batch calls reported sent
+    std::uint64_t output_error = 0;             ///< messages reported failed
+    std::uint64_t output_retried = 0;           ///< messages resent after a connection loss
+    std::uint64_t output_connection_up = 0;     ///< successful connects (reconnects included)
     std::uint64_t output_connection_failed = 0; ///< failed connect attempts
-    std::uint64_t output_connection_lost = 0; ///< connections lost after being up
-    std::uint64_t in_flight = 0;              ///< messages accepted, not yet reported
-    std::uint64_t in_flight_bytes = 0;        ///< their payload bytes
-    std::uint64_t frames_written = 0;         ///< data frames written to the transport
-    std::uint64_t socket_writes = 0;          ///< write operations on the transport
-    std::uint64_t inbound_messages = 0;       ///< messages the server sent (discarded)
+    std::uint64_t output_connection_lost = 0;   ///< connections lost after being up
+    std::uint64_t in_flight = 0;                ///< messages accepted, not yet reported
+    std::uint64_t in_flight_bytes = 0;          ///< their payload bytes
+    std::uint64_t frames_written = 0;           ///< data frames written to the transport
+    std::uint64_t socket_writes = 0;            ///< write operations on the transport
+    std::uint64_t inbound_messages = 0;         ///< messages the server sent (discarded)
     output_state state = output_state::idle;
-    error_code last_error;                    ///< the last failure's code
+    error_code last_error; ///< the last failure's code
 };
 
 /** The last failure, described for a person.

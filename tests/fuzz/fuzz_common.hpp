@@ -24,18 +24,21 @@ namespace wsout_fuzz {
     std::abort();
 }
 
-#define WSOUT_FUZZ_CHECK(cond, detail)                                                              \
-    do                                                                                              \
-    {                                                                                               \
-        if (!(cond))                                                                                \
-            ::wsout_fuzz::fail(#cond, detail);                                                      \
+#define WSOUT_FUZZ_CHECK(cond, detail)                                                                       \
+    do                                                                                                       \
+    {                                                                                                        \
+        if (!(cond))                                                                                         \
+            ::wsout_fuzz::fail(#cond, detail);                                                               \
     } while (0)
 
 /// Reads control values from the front of the input; returns 0 when empty.
 class input
 {
 public:
-    input(std::uint8_t const* data, std::size_t size) noexcept : p_(data), n_(size) {}
+    input(std::uint8_t const* data, std::size_t size) noexcept
+        : p_(data)
+        , n_(size)
+    {}
 
     std::uint8_t byte() noexcept
     {
@@ -66,7 +69,9 @@ private:
 class rng
 {
 public:
-    explicit rng(std::uint32_t seed) noexcept : s_(seed ? seed : 0x9E3779B9u) {}
+    explicit rng(std::uint32_t seed) noexcept
+        : s_(seed ? seed : 0x9E3779B9u)
+    {}
     std::uint32_t next() noexcept
     {
         s_ ^= s_ << 13;

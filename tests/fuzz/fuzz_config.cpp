@@ -23,9 +23,9 @@ namespace {
 std::optional<std::string> fake_env(std::string const& name)
 {
     static const std::map<std::string, std::string> vars = {
-        {"HOST", "127.0.0.1"},      {"PORT", "4195"},   {"URL", "ws://example.com:81/x?y=1"},
-        {"EMPTY", ""},              {"SECRET", "s3cr3t"}, {"DOLLAR", "${HOST}"},
-        {"DUR", "1m30s"},           {"BRACE", "}"},     {"A.B_C", "dots"}};
+        {"HOST", "127.0.0.1"}, {"PORT", "4195"},     {"URL", "ws://example.com:81/x?y=1"},
+        {"EMPTY", ""},         {"SECRET", "s3cr3t"}, {"DOLLAR", "${HOST}"},
+        {"DUR", "1m30s"},      {"BRACE", "}"},       {"A.B_C", "dots"}};
     auto it = vars.find(name);
     if (it == vars.end())
         return std::nullopt;

@@ -25,8 +25,8 @@ void round_trip(wsout::duration d, std::string_view origin)
     }
     catch (wsout::config_error const& e)
     {
-        wsout_fuzz::fail("format_duration output does not parse", f + " (from " + std::string(origin) + "): " +
-                                                                         e.what());
+        wsout_fuzz::fail("format_duration output does not parse",
+                         f + " (from " + std::string(origin) + "): " + e.what());
     }
     WSOUT_FUZZ_CHECK(back == d, f + " from " + std::string(origin));
     WSOUT_FUZZ_CHECK(wsout::format_duration(back) == f, f);

@@ -143,8 +143,8 @@ std::vector<record> run(std::size_t max, bool rsv1, std::string_view bytes, wsou
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 {
     wsout_fuzz::input in(data, size);
-    static constexpr std::size_t limits[] = {0, 1, 125, 126, 1000, 65535, 65536, std::size_t(16) << 20,
-                                             ~std::size_t(0)};
+    static constexpr std::size_t limits[] = {
+        0, 1, 125, 126, 1000, 65535, 65536, std::size_t(16) << 20, ~std::size_t(0)};
     std::size_t max = limits[in.byte() % (sizeof limits / sizeof limits[0])];
     bool rsv1 = (in.byte() & 1) != 0;
     wsout_fuzz::rng chunker(in.u32());

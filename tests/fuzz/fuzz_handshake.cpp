@@ -35,7 +35,8 @@ namespace http = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
 {
-    static std::string const key = "dGhlIHNhbXBsZSBub25jZQ=="; // RFC 6455 1.3: accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
+    static std::string const key =
+        "dGhlIHNhbXBsZSBub25jZQ=="; // RFC 6455 1.3: accept s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
     wsout_fuzz::input in(data, size);
     std::size_t read_size = 1 + in.byte() % 64;
     if (read_size > 48)
@@ -93,9 +94,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         return 0;
     }
     WSOUT_FUZZ_CHECK(res.result_int() == 101 && res.version() == 11, "accepted a non-101");
-    WSOUT_FUZZ_CHECK(res[http::field::sec_websocket_accept] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "accepted a bad key");
+    WSOUT_FUZZ_CHECK(res[http::field::sec_websocket_accept] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+                     "accepted a bad key");
     if (auto it = res.find(http::field::sec_websocket_protocol); it != res.end())
-        WSOUT_FUZZ_CHECK(it->value() == "chat" || it->value() == "superchat", "accepted an unoffered subprotocol");
+        WSOUT_FUZZ_CHECK(it->value() == "chat" || it->value() == "superchat",
+                         "accepted an unoffered subprotocol");
 
     // What followed the header in the same reads goes to the frame parser.
     wsout::detail::frame_parser frames(std::size_t(16) << 20);
@@ -108,7 +111,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         WSOUT_FUZZ_CHECK(used <= left, "frame parser overran");
         p += used;
         left -= used;
-        if (ev == wsout::detail::frame_parser::event::error || ev == wsout::detail::frame_parser::event::need_more)
+        if (ev == wsout::detail::frame_parser::event::error ||
+            ev == wsout::detail::frame_parser::event::need_more)
             break;
     }
     return 0;

@@ -22,8 +22,8 @@ namespace {
 
 using wsout::detail::mask_copy;
 
-std::vector<unsigned char> reference_mask(unsigned char const* src, std::size_t n, std::uint32_t key,
-                                          std::uint64_t offset)
+std::vector<unsigned char>
+reference_mask(unsigned char const* src, std::size_t n, std::uint32_t key, std::uint64_t offset)
 {
     unsigned char k[4];
     std::memcpy(k, &key, 4); // in-memory order, as write_frame_header puts it on the wire
@@ -35,9 +35,9 @@ std::vector<unsigned char> reference_mask(unsigned char const* src, std::size_t 
 
 void check_header(std::uint64_t size, std::uint32_t key, std::uint8_t op_byte)
 {
-    static constexpr wsout::detail::opcode ops[] = {wsout::detail::opcode::continuation, wsout::detail::opcode::text,
-                                                    wsout::detail::opcode::binary,       wsout::detail::opcode::close,
-                                                    wsout::detail::opcode::ping,         wsout::detail::opcode::pong};
+    static constexpr wsout::detail::opcode ops[] = {
+        wsout::detail::opcode::continuation, wsout::detail::opcode::text, wsout::detail::opcode::binary,
+        wsout::detail::opcode::close,        wsout::detail::opcode::ping, wsout::detail::opcode::pong};
     auto op = ops[op_byte % 6];
     unsigned char buf[wsout::detail::max_frame_header_size + 8];
     std::memset(buf, 0xEE, sizeof buf);
@@ -97,11 +97,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     mask_copy(once.get(), src.get(), n, key, offset);
 
     auto ref = reference_mask(src.get(), n, key, offset);
-    WSOUT_FUZZ_CHECK(n == 0 || std::memcmp(once.get(), ref.data(), n) == 0, "mask_copy differs from the reference");
+    WSOUT_FUZZ_CHECK(n == 0 || std::memcmp(once.get(), ref.data(), n) == 0,
+                     "mask_copy differs from the reference");
 
     std::unique_ptr<unsigned char[]> twice(new unsigned char[n + 1]);
     mask_copy(twice.get(), once.get(), n, key, offset);
-    WSOUT_FUZZ_CHECK(n == 0 || std::memcmp(twice.get(), src.get(), n) == 0, "masking twice is not the identity");
+    WSOUT_FUZZ_CHECK(n == 0 || std::memcmp(twice.get(), src.get(), n) == 0,
+                     "masking twice is not the identity");
 
     // Chunked: each piece its own exact-size block.
     std::vector<unsigned char> chunked(n);

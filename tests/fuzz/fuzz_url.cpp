@@ -7,8 +7,8 @@
 //
 // Input: [scheme-set selector] then the url text.
 
-#include <wsout/url.hpp>
 #include <wsout/config.hpp>
+#include <wsout/url.hpp>
 
 #include "fuzz_common.hpp"
 

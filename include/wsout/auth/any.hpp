@@ -86,10 +86,13 @@ private:
     struct custom_impl final : custom_base
     {
         template<class P>
-        explicit custom_impl(P&& p) : policy(std::forward<P>(p))
+        explicit custom_impl(P&& p)
+            : policy(std::forward<P>(p))
+        {}
+        void decorate(handshake_request& req, handshake_info const& info) override
         {
+            policy.decorate(req, info);
         }
-        void decorate(handshake_request& req, handshake_info const& info) override { policy.decorate(req, info); }
         Policy policy;
     };
 

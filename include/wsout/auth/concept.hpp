@@ -22,15 +22,14 @@ namespace detail {
 
 template<class T, class = void>
 struct has_decorate : std::false_type
-{
-};
+{};
 
 template<class T>
-struct has_decorate<T, std::void_t<decltype(std::declval<T&>().decorate(
-                           std::declval<handshake_request&>(), std::declval<handshake_info const&>()))>>
+struct has_decorate<T,
+                    std::void_t<decltype(std::declval<T&>().decorate(std::declval<handshake_request&>(),
+                                                                     std::declval<handshake_info const&>()))>>
     : std::true_type
-{
-};
+{};
 
 } // namespace detail
 
@@ -45,8 +44,7 @@ template<class T>
 struct is_auth_policy
     : std::bool_constant<std::is_class_v<T> && std::is_move_constructible_v<T> &&
                          std::is_constructible_v<T, config const&> && detail::has_decorate<T>::value>
-{
-};
+{};
 
 template<class T>
 inline constexpr bool is_auth_policy_v = is_auth_policy<T>::value;
@@ -56,10 +54,9 @@ inline constexpr bool is_auth_policy_v = is_auth_policy<T>::value;
     constructor from `config`.
 */
 template<class T>
-struct is_auth_policy_object
-    : std::bool_constant<std::is_class_v<T> && std::is_move_constructible_v<T> && detail::has_decorate<T>::value>
-{
-};
+struct is_auth_policy_object : std::bool_constant<std::is_class_v<T> && std::is_move_constructible_v<T> &&
+                                                  detail::has_decorate<T>::value>
+{};
 
 /** Checks `T` against the Auth policy concept with one `static_assert` per
     requirement, each saying what is missing and how to add it; returns true

@@ -80,7 +80,8 @@ WSOUT_DECL std::string normalize_parameters(parameters params);
 
     @param method The HTTP method; upper-cased (and encoded) here.
 */
-WSOUT_DECL std::string signature_base_string(std::string_view method, std::string_view base_uri,
+WSOUT_DECL std::string signature_base_string(std::string_view method,
+                                             std::string_view base_uri,
                                              std::string_view normalized_parameters);
 
 /** Section 3.4.2-3.4.4: the value of `oauth_signature` (not yet
@@ -91,7 +92,9 @@ WSOUT_DECL std::string signature_base_string(std::string_view method, std::strin
 
     @throws std::runtime_error when OpenSSL fails.
 */
-WSOUT_DECL std::string sign(signature_method m, std::string_view base_string, std::string_view consumer_secret,
+WSOUT_DECL std::string sign(signature_method m,
+                            std::string_view base_string,
+                            std::string_view consumer_secret,
                             std::string_view token_secret);
 
 /** Section 3.5.1: an `Authorization` field value:

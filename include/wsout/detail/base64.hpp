@@ -25,13 +25,11 @@ namespace codec {
 // requires; the standard alphabet is written with padding, as HTTP basic
 // authentication (RFC 7617) and OAuth signatures require.
 
-inline constexpr char base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 inline constexpr char base64url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-inline std::string
-base64_encode_with(std::string_view in, char const* alphabet, bool pad)
+inline std::string base64_encode_with(std::string_view in, char const* alphabet, bool pad)
 {
     std::string out;
     out.reserve((in.size() + 2) / 3 * 4);
@@ -81,8 +79,7 @@ inline std::string base64url_encode(std::string_view in)
 
 // Strict decoding: characters outside the alphabet, bad padding and
 // non-zero trailing bits are errors (nullopt).
-inline std::optional<std::string>
-base64_decode_with(std::string_view in, char const* alphabet, bool padded)
+inline std::optional<std::string> base64_decode_with(std::string_view in, char const* alphabet, bool padded)
 {
     auto value = [alphabet](char c) -> int {
         for (int k = 0; k < 64; ++k)

@@ -39,13 +39,11 @@ public:
     template<class Handler, class IoExecutor>
     completion(Handler&& h, IoExecutor const& io_ex)
         : p_(new model<std::decay_t<Handler>, IoExecutor>(std::forward<Handler>(h), io_ex))
-    {
-    }
+    {}
 
     completion(completion&& other) noexcept
         : p_(std::exchange(other.p_, nullptr))
-    {
-    }
+    {}
 
     completion& operator=(completion&& other) noexcept
     {
@@ -76,6 +74,7 @@ private:
     {
         virtual void complete(error_code ec) = 0; // deletes this
         virtual void destroy() noexcept = 0;
+
     protected:
         ~base() = default;
     };
@@ -88,13 +87,11 @@ private:
         model(Handler&& h, IoExecutor const& io_ex)
             : handler(std::move(h))
             , work(boost::asio::get_associated_executor(handler, io_ex))
-        {
-        }
+        {}
         model(Handler const& h, IoExecutor const& io_ex)
             : handler(h)
             , work(boost::asio::get_associated_executor(handler, io_ex))
-        {
-        }
+        {}
 
         void complete(error_code ec) override
         {

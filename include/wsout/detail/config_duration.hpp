@@ -128,7 +128,8 @@ inline duration_parse_result go_parse_duration(std::string_view s)
         std::uint64_t unit = 0;
         if (unit_text == "ns")
             unit = 1;
-        else if (unit_text == "us" || unit_text == "\xC2\xB5s" /* U+00B5 */ || unit_text == "\xCE\xBCs" /* U+03BC */)
+        else if (unit_text == "us" || unit_text == "\xC2\xB5s" /* U+00B5 */ ||
+                 unit_text == "\xCE\xBCs" /* U+03BC */)
             unit = 1000;
         else if (unit_text == "ms")
             unit = 1000000;

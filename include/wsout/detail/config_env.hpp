@@ -38,8 +38,8 @@ inline bool is_env_name_char(char c) noexcept
 
 // Interpolates one string. `substituted` is set when at least one variable
 // was replaced (escapes do not count). Throws config_error at `where`.
-inline std::string interpolate_string(std::string_view in, env_lookup const& env, std::string const& where,
-                                      bool& substituted)
+inline std::string
+interpolate_string(std::string_view in, env_lookup const& env, std::string const& where, bool& substituted)
 {
     std::string out;
     out.reserve(in.size());
@@ -112,7 +112,9 @@ inline std::string interpolate_string(std::string_view in, env_lookup const& env
 
 // Interpolates every string value of `j` in place (object keys are left
 // alone), recording the pointers of strings that were substituted.
-inline void interpolate_json(nlohmann::json& j, env_lookup const& env, std::string const& where,
+inline void interpolate_json(nlohmann::json& j,
+                             env_lookup const& env,
+                             std::string const& where,
                              std::set<std::string>& substituted)
 {
     if (j.is_string())

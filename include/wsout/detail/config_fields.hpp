@@ -59,9 +59,9 @@ enum class field_origin
 enum field_flags : unsigned
 {
     flag_none = 0,
-    flag_secret = 1,         ///< the whole value is a secret
-    flag_url_userinfo = 2,   ///< a url whose password is a secret
-    flag_header_values = 4   ///< a header map whose credential-like values are secrets
+    flag_secret = 1,       ///< the whole value is a secret
+    flag_url_userinfo = 2, ///< a url whose password is a secret
+    flag_header_values = 4 ///< a header map whose credential-like values are secrets
 };
 
 /// Read state shared by one parse: the pointers of strings that came from
@@ -82,7 +82,8 @@ struct field_info
     std::vector<field_info> children;
     nlohmann::json default_value;
 
-    std::function<void(field_info const&, void*, nlohmann::json const&, std::string const&, read_context&)> read;
+    std::function<void(field_info const&, void*, nlohmann::json const&, std::string const&, read_context&)>
+        read;
     std::function<nlohmann::json(field_info const&, void const*)> write;
 
     bool secret() const noexcept { return (flags & flag_secret) != 0; }
@@ -91,8 +92,8 @@ struct field_info
 //------------------------------------------------------------------------------
 // Typed readers. `ptr` is the pointer of the value, used in every message.
 
-[[noreturn]] inline void type_error(field_info const& f, nlohmann::json const& v, std::string const& ptr,
-                                    char const* expected)
+[[noreturn]] inline void
+type_error(field_info const& f, nlohmann::json const& v, std::string const& ptr, char const* expected)
 {
     std::string msg = std::string("expected ") + expected + ", got " + json_type_name(v);
     bool const scalar = !v.is_object() && !v.is_array() && !v.is_null();
@@ -106,8 +107,8 @@ inline bool from_substituted(nlohmann::json const& v, std::string const& ptr, re
     return v.is_string() && ctx.substituted.count(ptr) != 0;
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx,
-                       bool& out)
+inline void
+read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx, bool& out)
 {
     if (v.is_boolean())
     {
@@ -146,8 +147,8 @@ inline void check_choice(field_info const& f, std::string const& s, std::string 
     throw config_error(ptr, msg);
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
-                       std::string& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&, std::string& out)
 {
     if (!v.is_string())
         type_error(f, v, ptr, "string");
@@ -156,8 +157,8 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
         check_choice(f, out, ptr);
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
-                       duration& out)
+inline void
+read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&, duration& out)
 {
     if (!v.is_string())
         type_error(f, v, ptr, "a duration string such as \"500ms\" or \"1m30s\"");
@@ -187,12 +188,14 @@ inline bool parse_size_text(std::string const& s, std::size_t& out, std::string&
     }
     std::string unit = ascii_lower(std::string_view(s).substr(i));
     static std::map<std::string, unsigned long long> const units = {
-        {"", 1ull},          {"b", 1ull},          {"kb", 1000ull},       {"mb", 1000000ull},
-        {"gb", 1000000000ull}, {"kib", 1ull << 10}, {"mib", 1ull << 20}, {"gib", 1ull << 30}};
+        {"", 1ull},          {"b", 1ull},           {"kb", 1000ull},
+        {"mb", 1000000ull},  {"gb", 1000000000ull}, {"kib", 1ull << 10},
+        {"mib", 1ull << 20}, {"gib", 1ull << 30}};
     auto it = units.find(unit);
     if (it == units.end())
     {
-        problem = "has an unknown size unit " + quote(s.substr(i)) + " (expected B, KB, MB, GB, KiB, MiB or GiB)";
+        problem =
+            "has an unknown size unit " + quote(s.substr(i)) + " (expected B, KB, MB, GB, KiB, MiB or GiB)";
         return false;
     }
     if (value > std::numeric_limits<std::size_t>::max() / it->second)
@@ -204,8 +207,8 @@ inline bool parse_size_text(std::string const& s, std::size_t& out, std::string&
     return true;
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx,
-                       std::size_t& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx, std::size_t& out)
 {
     char const* expected = f.kind == field_kind::size
                                ? "a non-negative integer or a size string such as \"16MiB\""
@@ -250,8 +253,8 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
     type_error(f, v, ptr, expected);
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx,
-                       double& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context& ctx, double& out)
 {
     if (v.is_number())
     {
@@ -266,12 +269,16 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
             out = j.get<double>();
             return;
         }
-        throw config_error(ptr, "expected number, got string " + quote_value(v) + " from environment interpolation");
+        throw config_error(ptr, "expected number, got string " + quote_value(v) +
+                                    " from environment interpolation");
     }
     type_error(f, v, ptr, "number");
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
+inline void read_value(field_info const& f,
+                       nlohmann::json const& v,
+                       std::string const& ptr,
+                       read_context&,
                        std::map<std::string, std::string>& out)
 {
     if (!v.is_object())
@@ -286,7 +293,10 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
     }
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
+inline void read_value(field_info const& f,
+                       nlohmann::json const& v,
+                       std::string const& ptr,
+                       read_context&,
                        std::vector<std::string>& out)
 {
     if (!v.is_array())
@@ -295,21 +305,22 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
     for (std::size_t i = 0; i < v.size(); ++i)
     {
         if (!v[i].is_string())
-            throw config_error(pointer_join(ptr, i), std::string("expected string, got ") + json_type_name(v[i]) +
-                                                         (v[i].is_array() || v[i].is_object() ? "" : " " + quote_value(v[i])));
+            throw config_error(pointer_join(ptr, i),
+                               std::string("expected string, got ") + json_type_name(v[i]) +
+                                   (v[i].is_array() || v[i].is_object() ? "" : " " + quote_value(v[i])));
         out.push_back(v[i].get<std::string>());
     }
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
-                       nlohmann::json& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&, nlohmann::json& out)
 {
     if (!v.is_object())
         type_error(f, v, ptr, "object");
     out = v;
 }
 
-template <class Enum>
+template<class Enum>
 void read_enum(field_info const& f, nlohmann::json const& v, std::string const& ptr, Enum& out)
 {
     if (!v.is_string())
@@ -321,14 +332,14 @@ void read_enum(field_info const& f, nlohmann::json const& v, std::string const& 
             out = static_cast<Enum>(i);
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
-                       message_kind& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&, message_kind& out)
 {
     read_enum(f, v, ptr, out);
 }
 
-inline void read_value(field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&,
-                       confirm_mode& out)
+inline void read_value(
+    field_info const& f, nlohmann::json const& v, std::string const& ptr, read_context&, confirm_mode& out)
 {
     read_enum(f, v, ptr, out);
 }
@@ -336,11 +347,26 @@ inline void read_value(field_info const& f, nlohmann::json const& v, std::string
 //------------------------------------------------------------------------------
 // Typed writers.
 
-inline nlohmann::json write_value(bool v) { return v; }
-inline nlohmann::json write_value(std::string const& v) { return v; }
-inline nlohmann::json write_value(duration v) { return format_duration(v); }
-inline nlohmann::json write_value(std::size_t v) { return static_cast<std::uint64_t>(v); }
-inline nlohmann::json write_value(double v) { return v; }
+inline nlohmann::json write_value(bool v)
+{
+    return v;
+}
+inline nlohmann::json write_value(std::string const& v)
+{
+    return v;
+}
+inline nlohmann::json write_value(duration v)
+{
+    return format_duration(v);
+}
+inline nlohmann::json write_value(std::size_t v)
+{
+    return static_cast<std::uint64_t>(v);
+}
+inline nlohmann::json write_value(double v)
+{
+    return v;
+}
 inline nlohmann::json write_value(std::map<std::string, std::string> const& v)
 {
     nlohmann::json j = nlohmann::json::object();
@@ -355,9 +381,18 @@ inline nlohmann::json write_value(std::vector<std::string> const& v)
         j.push_back(s);
     return j;
 }
-inline nlohmann::json write_value(nlohmann::json const& v) { return v; }
-inline nlohmann::json write_value(message_kind v) { return to_string(v); }
-inline nlohmann::json write_value(confirm_mode v) { return to_string(v); }
+inline nlohmann::json write_value(nlohmann::json const& v)
+{
+    return v;
+}
+inline nlohmann::json write_value(message_kind v)
+{
+    return to_string(v);
+}
+inline nlohmann::json write_value(confirm_mode v)
+{
+    return to_string(v);
+}
 
 //------------------------------------------------------------------------------
 // Objects.
@@ -386,8 +421,11 @@ inline std::string unknown_field_message(std::string const& key, std::vector<std
     return msg;
 }
 
-inline void read_object(std::vector<field_info> const& fields, void* obj, nlohmann::json const& v,
-                        std::string const& ptr, read_context& ctx)
+inline void read_object(std::vector<field_info> const& fields,
+                        void* obj,
+                        nlohmann::json const& v,
+                        std::string const& ptr,
+                        read_context& ctx)
 {
     if (!v.is_object())
         throw config_error(ptr, std::string("expected object, got ") + json_type_name(v));
@@ -415,9 +453,14 @@ inline nlohmann::json write_object(std::vector<field_info> const& fields, void c
 //------------------------------------------------------------------------------
 // Builders.
 
-template <class S, class T>
-field_info leaf(std::string name, T S::*m, field_kind kind, field_origin origin, std::string description,
-                unsigned flags = flag_none, std::vector<std::string> choices = {})
+template<class S, class T>
+field_info leaf(std::string name,
+                T S::*m,
+                field_kind kind,
+                field_origin origin,
+                std::string description,
+                unsigned flags = flag_none,
+                std::vector<std::string> choices = {})
 {
     field_info f;
     f.name = std::move(name);
@@ -434,8 +477,11 @@ field_info leaf(std::string name, T S::*m, field_kind kind, field_origin origin,
     return f;
 }
 
-template <class S, class Sub>
-field_info object(std::string name, Sub S::*m, field_origin origin, std::string description,
+template<class S, class Sub>
+field_info object(std::string name,
+                  Sub S::*m,
+                  field_origin origin,
+                  std::string description,
                   std::vector<field_info> children)
 {
     field_info f;
@@ -454,8 +500,11 @@ field_info object(std::string name, Sub S::*m, field_origin origin, std::string 
     return f;
 }
 
-template <class S, class Elem>
-field_info object_list(std::string name, std::vector<Elem> S::*m, field_origin origin, std::string description,
+template<class S, class Elem>
+field_info object_list(std::string name,
+                       std::vector<Elem> S::*m,
+                       field_origin origin,
+                       std::string description,
                        std::vector<field_info> children)
 {
     field_info f;
@@ -514,21 +563,25 @@ inline std::vector<field_info> const& config_fields()
     using K = field_kind;
     static std::vector<field_info> const fields = [] {
         std::vector<field_info> t;
-        t.push_back(leaf("url", &config::url, K::string, O::benthos_seed,
-                         "The URL to connect to: `ws://` or `wss://`, a host, an optional port and an optional path "
-                         "and query. IPv6 literals go in brackets (`ws://[::1]:4195/post/ws`). A `wss://` url implies "
-                         "TLS. Credentials in the url and fragments (`#...`) are rejected: use `basic_auth` for "
-                         "credentials."));
-        t.push_back(leaf("label", &config::label, K::string, O::benthos,
-                         "A label for the output, as every Benthos component may carry one: `^[a-z0-9_]+$` or empty. "
-                         "It appears in logs and stats. In a Benthos output section it is written as "
-                         "`output.label`, beside `output.websocket`."));
+        t.push_back(leaf(
+            "url", &config::url, K::string, O::benthos_seed,
+            "The URL to connect to: `ws://` or `wss://`, a host, an optional port and an optional path "
+            "and query. IPv6 literals go in brackets (`ws://[::1]:4195/post/ws`). A `wss://` url implies "
+            "TLS. Credentials in the url and fragments (`#...`) are rejected: use `basic_auth` for "
+            "credentials."));
+        t.push_back(
+            leaf("label", &config::label, K::string, O::benthos,
+                 "A label for the output, as every Benthos component may carry one: `^[a-z0-9_]+$` or empty. "
+                 "It appears in logs and stats. In a Benthos output section it is written as "
+                 "`output.label`, beside `output.websocket`."));
 
         t.push_back(object(
-            "oauth", &config::oauth, O::benthos_seed, "Allows you to specify open authentication via OAuth version 1.",
+            "oauth", &config::oauth, O::benthos_seed,
+            "Allows you to specify open authentication via OAuth version 1.",
             {
                 leaf("enabled", &oauth_config::enabled, K::boolean, O::benthos_seed,
-                     "Whether to use OAuth version 1 in requests. The handshake request (`GET`) is signed per RFC "
+                     "Whether to use OAuth version 1 in requests. The handshake request (`GET`) is signed "
+                     "per RFC "
                      "5849 and sent with `Authorization: OAuth ...`."),
                 leaf("consumer_key", &oauth_config::consumer_key, K::string, O::benthos_seed,
                      "A value used to identify the client to the service provider. Required when `enabled`."),
@@ -536,14 +589,19 @@ inline std::vector<field_info> const& config_fields()
                      "A secret used to establish ownership of the consumer key. Required when `enabled`.",
                      flag_secret),
                 leaf("access_token", &oauth_config::access_token, K::string, O::benthos_seed,
-                     "A value used to gain access to the protected resources on behalf of the user. Empty means "
+                     "A value used to gain access to the protected resources on behalf of the user. Empty "
+                     "means "
                      "two-legged OAuth: no `oauth_token` parameter is sent."),
                 leaf("access_token_secret", &oauth_config::access_token_secret, K::string, O::benthos_seed,
-                     "A secret provided in order to establish ownership of a given access token.", flag_secret),
+                     "A secret provided in order to establish ownership of a given access token.",
+                     flag_secret),
                 leaf("request_url", &oauth_config::request_url, K::string, O::benthos_seed,
-                     "The URL of the OAuth provider. Benthos never used this field; wsout signs this URL's base "
-                     "string URI, and merges this URL's query parameters, instead of those derived from `url` when it "
-                     "is set (useful when the server sits behind a reverse proxy and sees another URL). `http`, "
+                     "The URL of the OAuth provider. Benthos never used this field; wsout signs this URL's "
+                     "base "
+                     "string URI, and merges this URL's query parameters, instead of those derived from "
+                     "`url` when it "
+                     "is set (useful when the server sits behind a reverse proxy and sees another URL). "
+                     "`http`, "
                      "`https`, `ws` or `wss`."),
                 leaf("signature_method", &oauth_config::signature_method, K::enumeration, O::wsout,
                      "The OAuth signature method.", flag_none, oauth_signature_methods()),
@@ -563,12 +621,15 @@ inline std::vector<field_info> const& config_fields()
 
         t.push_back(object(
             "jwt", &config::jwt, O::benthos,
-            "Allows you to specify JWT authentication: a signed JSON Web Token is sent as `Authorization: Bearer "
+            "Allows you to specify JWT authentication: a signed JSON Web Token is sent as `Authorization: "
+            "Bearer "
             "<token>` on the handshake request.",
             {
-                leaf("enabled", &jwt_config::enabled, K::boolean, O::benthos, "Whether to use JWT authentication."),
+                leaf("enabled", &jwt_config::enabled, K::boolean, O::benthos,
+                     "Whether to use JWT authentication."),
                 leaf("private_key_file", &jwt_config::private_key_file, K::string, O::benthos,
-                     "A file with the PEM encoded private key used to sign the token (RSA for `RS*`, P-256 for "
+                     "A file with the PEM encoded private key used to sign the token (RSA for `RS*`, P-256 "
+                     "for "
                      "`ES256`, Ed25519 for `EdDSA`). Required when `enabled` with those methods."),
                 leaf("signing_method", &jwt_config::signing_method, K::enumeration, O::benthos,
                      "The method used to sign the token. Required when `enabled`.", flag_none,
@@ -576,9 +637,11 @@ inline std::vector<field_info> const& config_fields()
                 leaf("claims", &jwt_config::claims, K::json_object, O::benthos,
                      "Claims to add to the token (any JSON object)."),
                 leaf("headers", &jwt_config::headers, K::json_object, O::benthos,
-                     "Header parameters to add to the token's JOSE header (`alg` and `typ` are set by wsout)."),
+                     "Header parameters to add to the token's JOSE header (`alg` and `typ` are set by "
+                     "wsout)."),
                 leaf("secret", &jwt_config::secret, K::string, O::wsout,
-                     "The HMAC key for `HS256`, at least 32 bytes (RFC 7518); required with it, not allowed with the "
+                     "The HMAC key for `HS256`, at least 32 bytes (RFC 7518); required with it, not allowed "
+                     "with the "
                      "other methods.",
                      flag_secret),
                 leaf("expiry", &jwt_config::expiry, K::duration, O::wsout,
@@ -592,91 +655,106 @@ inline std::vector<field_info> const& config_fields()
             "certificates are verified against the system store unless `root_cas` or `root_cas_file` is set.",
             {
                 leaf("enabled", &tls_config::enabled, K::boolean, O::benthos,
-                     "Whether custom TLS settings are enabled. A `wss://` url uses TLS either way, and the `tls` "
+                     "Whether custom TLS settings are enabled. A `wss://` url uses TLS either way, and the "
+                     "`tls` "
                      "block applies to every `wss://` connection whether or not this is set; `true` with a "
                      "`ws://` url is an error."),
-                leaf("skip_cert_verify", &tls_config::skip_cert_verify, K::boolean, O::benthos,
-                     "Whether to skip server side certificate verification. Dangerous: anyone on the path can "
-                     "read and change the traffic. wsout logs a warning on every connect when it is set."),
-                leaf("enable_renegotiation", &tls_config::enable_renegotiation, K::boolean, O::benthos,
-                     "Whether to allow the remote server to repeatedly request renegotiation (TLS 1.2 only)."),
+                leaf(
+                    "skip_cert_verify", &tls_config::skip_cert_verify, K::boolean, O::benthos,
+                    "Whether to skip server side certificate verification. Dangerous: anyone on the path can "
+                    "read and change the traffic. wsout logs a warning on every connect when it is set."),
+                leaf(
+                    "enable_renegotiation", &tls_config::enable_renegotiation, K::boolean, O::benthos,
+                    "Whether to allow the remote server to repeatedly request renegotiation (TLS 1.2 only)."),
                 leaf("root_cas", &tls_config::root_cas, K::string, O::benthos,
-                     "An optional root certificate authority to use, as inline PEM. It replaces the system pool. "
+                     "An optional root certificate authority to use, as inline PEM. It replaces the system "
+                     "pool. "
                      "Cannot be used with `root_cas_file`.",
                      flag_secret),
                 leaf("root_cas_file", &tls_config::root_cas_file, K::string, O::benthos,
-                     "An optional path of a root certificate authority file (PEM). It replaces the system pool. "
+                     "An optional path of a root certificate authority file (PEM). It replaces the system "
+                     "pool. "
                      "Cannot be used with `root_cas`."),
-                object_list("client_certs", &tls_config::client_certs, O::benthos,
-                            "A list of client certificates to use (mutual TLS). Each entry has either `cert` or "
-                            "`cert_file`, and either `key` or `key_file`.",
-                            {
-                                leaf("cert", &client_cert_config::cert, K::string, O::benthos,
-                                     "A plain text certificate to use (PEM)."),
-                                leaf("key", &client_cert_config::key, K::string, O::benthos,
-                                     "A plain text private key to use (PEM).", flag_secret),
-                                leaf("cert_file", &client_cert_config::cert_file, K::string, O::benthos,
-                                     "The path of a certificate to use (PEM)."),
-                                leaf("key_file", &client_cert_config::key_file, K::string, O::benthos,
-                                     "The path of a private key to use (PEM)."),
-                                leaf("password", &client_cert_config::password, K::string, O::benthos,
-                                     "A password that decrypts an encrypted private key (PKCS#8 or legacy PEM "
-                                     "encryption).",
-                                     flag_secret),
-                            }),
-                leaf("server_name", &tls_config::server_name, K::string, O::wsout,
-                     "Overrides the host name used for SNI and for certificate verification (empty: the url's "
-                     "host)."),
+                object_list(
+                    "client_certs", &tls_config::client_certs, O::benthos,
+                    "A list of client certificates to use (mutual TLS). Each entry has either `cert` or "
+                    "`cert_file`, and either `key` or `key_file`.",
+                    {
+                        leaf("cert", &client_cert_config::cert, K::string, O::benthos,
+                             "A plain text certificate to use (PEM)."),
+                        leaf("key", &client_cert_config::key, K::string, O::benthos,
+                             "A plain text private key to use (PEM).", flag_secret),
+                        leaf("cert_file", &client_cert_config::cert_file, K::string, O::benthos,
+                             "The path of a certificate to use (PEM)."),
+                        leaf("key_file", &client_cert_config::key_file, K::string, O::benthos,
+                             "The path of a private key to use (PEM)."),
+                        leaf("password", &client_cert_config::password, K::string, O::benthos,
+                             "A password that decrypts an encrypted private key (PKCS#8 or legacy PEM "
+                             "encryption).",
+                             flag_secret),
+                    }),
+                leaf(
+                    "server_name", &tls_config::server_name, K::string, O::wsout,
+                    "Overrides the host name used for SNI and for certificate verification (empty: the url's "
+                    "host)."),
                 leaf("min_version", &tls_config::min_version, K::enumeration, O::wsout,
                      "The minimum TLS version accepted.", flag_none, tls_versions()),
             }));
 
-        t.push_back(leaf("proxy_url", &config::proxy_url, K::string, O::benthos,
-                         "An optional HTTP proxy reached with `CONNECT`: `http://[user:password@]host:port`. The "
-                         "credentials (percent-encoded) are sent as `Proxy-Authorization: Basic`; the password is a "
-                         "secret. `https://` proxies are not supported; the tunnel to a `wss://` server is TLS end "
-                         "to end anyway. When empty, the environment is honoured as curl does: `https_proxy` / "
-                         "`HTTPS_PROXY` for wss, `http_proxy` (lower case only) for ws, except for hosts matched by "
-                         "`no_proxy` / `NO_PROXY`; a set `proxy_url` wins and the environment is then ignored.",
-                         flag_url_userinfo));
-        t.push_back(leaf("headers", &config::headers, K::string_map, O::benthos,
-                         "A map of headers to add to the handshake request. Names must be HTTP tokens and values "
-                         "must not contain CR, LF or NUL. Headers wsout sets itself (`Host`, `Upgrade`, "
-                         "`Connection`, `Sec-WebSocket-*`, `Content-Length`, `Transfer-Encoding`) are rejected. "
-                         "Values of credential-like headers are secrets: `Authorization`, `Proxy-Authorization`, "
-                         "`Cookie`, `Set-Cookie`, and names containing `token`, `secret`, `password`, `passwd`, "
-                         "`key`, `auth` or `session` (case-insensitive).",
-                         flag_header_values));
-        t.push_back(leaf("subprotocols", &config::subprotocols, K::string_list, O::wsout,
-                         "Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference. Each must be "
-                         "an HTTP token; duplicates are rejected. A server that selects one that was not offered "
-                         "fails the handshake."));
-        t.push_back(leaf("message_type", &config::message_type, K::enumeration, O::wsout,
-                         "The WebSocket message type used for every message. Benthos always sends binary. `text` "
-                         "messages must be valid UTF-8 (servers close the connection otherwise).",
-                         flag_none, {"binary", "text"}));
-        t.push_back(leaf("compression", &config::compression, K::boolean, O::wsout,
-                         "Whether to offer permessage-deflate (RFC 7692). It costs CPU on both sides; it pays off "
-                         "for large, repetitive text messages on slow links."));
+        t.push_back(
+            leaf("proxy_url", &config::proxy_url, K::string, O::benthos,
+                 "An optional HTTP proxy reached with `CONNECT`: `http://[user:password@]host:port`. The "
+                 "credentials (percent-encoded) are sent as `Proxy-Authorization: Basic`; the password is a "
+                 "secret. `https://` proxies are not supported; the tunnel to a `wss://` server is TLS end "
+                 "to end anyway. When empty, the environment is honoured as curl does: `https_proxy` / "
+                 "`HTTPS_PROXY` for wss, `http_proxy` (lower case only) for ws, except for hosts matched by "
+                 "`no_proxy` / `NO_PROXY`; a set `proxy_url` wins and the environment is then ignored.",
+                 flag_url_userinfo));
+        t.push_back(
+            leaf("headers", &config::headers, K::string_map, O::benthos,
+                 "A map of headers to add to the handshake request. Names must be HTTP tokens and values "
+                 "must not contain CR, LF or NUL. Headers wsout sets itself (`Host`, `Upgrade`, "
+                 "`Connection`, `Sec-WebSocket-*`, `Content-Length`, `Transfer-Encoding`) are rejected. "
+                 "Values of credential-like headers are secrets: `Authorization`, `Proxy-Authorization`, "
+                 "`Cookie`, `Set-Cookie`, and names containing `token`, `secret`, `password`, `passwd`, "
+                 "`key`, `auth` or `session` (case-insensitive).",
+                 flag_header_values));
+        t.push_back(
+            leaf("subprotocols", &config::subprotocols, K::string_list, O::wsout,
+                 "Subprotocols offered in `Sec-WebSocket-Protocol`, in order of preference. Each must be "
+                 "an HTTP token; duplicates are rejected. A server that selects one that was not offered "
+                 "fails the handshake."));
+        t.push_back(
+            leaf("message_type", &config::message_type, K::enumeration, O::wsout,
+                 "The WebSocket message type used for every message. Benthos always sends binary. `text` "
+                 "messages must be valid UTF-8 (servers close the connection otherwise).",
+                 flag_none, {"binary", "text"}));
+        t.push_back(
+            leaf("compression", &config::compression, K::boolean, O::wsout,
+                 "Whether to offer permessage-deflate (RFC 7692). It costs CPU on both sides; it pays off "
+                 "for large, repetitive text messages on slow links."));
 
-        t.push_back(object(
-            "backoff", &config::backoff, O::wsout,
-            "How reconnects are paced after a failure. The defaults are the values Benthos uses for its output "
-            "retries.",
-            {
-                leaf("initial_interval", &backoff_config::initial_interval, K::duration, O::wsout,
-                     "The wait before the first reconnect attempt. Must be greater than zero."),
-                leaf("max_interval", &backoff_config::max_interval, K::duration, O::wsout,
-                     "The longest wait between attempts. Must not be less than `initial_interval`."),
-                leaf("max_elapsed_time", &backoff_config::max_elapsed_time, K::duration, O::wsout,
-                     "Give up reconnecting after this long (the operation fails with `retries_exhausted`). `0s` "
-                     "retries forever, as Benthos does."),
-                leaf("multiplier", &backoff_config::multiplier, K::number, O::wsout,
-                     "Each wait is the previous one times this factor (at least 1), capped at `max_interval`."),
-                leaf("jitter", &backoff_config::jitter, K::number, O::wsout,
-                     "Randomisation factor in [0, 1]: each wait is scaled by a random factor in "
-                     "[1 - jitter, 1 + jitter]."),
-            }));
+        t.push_back(
+            object("backoff", &config::backoff, O::wsout,
+                   "How reconnects are paced after a failure. The defaults are the values Benthos uses for "
+                   "its output "
+                   "retries.",
+                   {
+                       leaf("initial_interval", &backoff_config::initial_interval, K::duration, O::wsout,
+                            "The wait before the first reconnect attempt. Must be greater than zero."),
+                       leaf("max_interval", &backoff_config::max_interval, K::duration, O::wsout,
+                            "The longest wait between attempts. Must not be less than `initial_interval`."),
+                       leaf("max_elapsed_time", &backoff_config::max_elapsed_time, K::duration, O::wsout,
+                            "Give up reconnecting after this long (the operation fails with "
+                            "`retries_exhausted`). `0s` "
+                            "retries forever, as Benthos does."),
+                       leaf("multiplier", &backoff_config::multiplier, K::number, O::wsout,
+                            "Each wait is the previous one times this factor (at least 1), capped at "
+                            "`max_interval`."),
+                       leaf("jitter", &backoff_config::jitter, K::number, O::wsout,
+                            "Randomisation factor in [0, 1]: each wait is scaled by a random factor in "
+                            "[1 - jitter, 1 + jitter]."),
+                   }));
 
         t.push_back(object("timeouts", &config::timeouts, O::wsout,
                            "Limits for each step of the connection's life. `0s` disables a limit.",
@@ -706,12 +784,15 @@ inline std::vector<field_info> const& config_fields()
 
         t.push_back(object(
             "delivery", &config::delivery, O::wsout,
-            "How strongly a message is confirmed as sent before its write completes (see the delivery contract in "
+            "How strongly a message is confirmed as sent before its write completes (see the delivery "
+            "contract in "
             "the README).",
             {
                 leaf("confirm", &delivery_config::confirm, K::enumeration, O::wsout,
-                     "`none`: sent once the last byte is handed to the kernel. `ping`: sent once a pong fenced "
-                     "after the message came back (on Benthos-like servers that proves the message was consumed). "
+                     "`none`: sent once the last byte is handed to the kernel. `ping`: sent once a pong "
+                     "fenced "
+                     "after the message came back (on Benthos-like servers that proves the message was "
+                     "consumed). "
                      "`tcp`: sent once the peer's TCP acknowledged the bytes (Linux).",
                      flag_none, {"none", "ping", "tcp"}),
                 leaf("confirm_every_messages", &delivery_config::confirm_every_messages, K::count, O::wsout,
@@ -723,13 +804,15 @@ inline std::vector<field_info> const& config_fields()
         t.push_back(leaf("max_in_flight", &config::max_in_flight, K::count, O::wsout,
                          "The most messages accepted but not yet reported as sent; further writes wait (or "
                          "`try_write` returns `would_block`). At least 1. Benthos has one write in flight."));
-        t.push_back(leaf("max_in_flight_bytes", &config::max_in_flight_bytes, K::size, O::wsout,
-                         "The most payload bytes accepted but not yet reported as sent. At least 1; a single "
-                         "larger message is still accepted when nothing else is in flight. An integer or a size "
-                         "string (`\"64KiB\"`, `\"16MiB\"`, `\"1GB\"`)."));
-        t.push_back(leaf("max_inbound_message_bytes", &config::max_inbound_message_bytes, K::size, O::wsout,
-                         "The largest message the server may send; a larger one fails the connection. Inbound "
-                         "messages are read and discarded. An integer or a size string."));
+        t.push_back(
+            leaf("max_in_flight_bytes", &config::max_in_flight_bytes, K::size, O::wsout,
+                 "The most payload bytes accepted but not yet reported as sent. At least 1; a single "
+                 "larger message is still accepted when nothing else is in flight. An integer or a size "
+                 "string (`\"64KiB\"`, `\"16MiB\"`, `\"1GB\"`)."));
+        t.push_back(
+            leaf("max_inbound_message_bytes", &config::max_inbound_message_bytes, K::size, O::wsout,
+                 "The largest message the server may send; a larger one fails the connection. Inbound "
+                 "messages are read and discarded. An integer or a size string."));
         return t;
     }();
     return fields;
@@ -744,7 +827,8 @@ inline field_info const* find_field(std::string const& ptr)
     while (pos < ptr.size() && ptr[pos] == '/')
     {
         std::size_t next = ptr.find('/', pos + 1);
-        std::string name = ptr.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+        std::string name =
+            ptr.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
         found = nullptr;
         for (auto const& f : *level)
             if (f.name == name)

@@ -56,13 +56,13 @@ inline std::string hmac(char const* digest, std::string_view key, std::string_vi
     std::size_t len = 0;
     static unsigned char const empty = 0;
     ERR_clear_error();
-    unsigned char* r = EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr,
-                                 key.empty() ? &empty : reinterpret_cast<unsigned char const*>(key.data()),
-                                 key.size(),
-                                 reinterpret_cast<unsigned char const*>(data.data()), data.size(),
-                                 out, sizeof(out), &len);
+    unsigned char* r =
+        EVP_Q_mac(nullptr, "HMAC", nullptr, digest, nullptr,
+                  key.empty() ? &empty : reinterpret_cast<unsigned char const*>(key.data()), key.size(),
+                  reinterpret_cast<unsigned char const*>(data.data()), data.size(), out, sizeof(out), &len);
     if (r == nullptr)
-        throw std::runtime_error("HMAC-" + std::string(digest) + " failed: " + openssl_error("unknown error"));
+        throw std::runtime_error("HMAC-" + std::string(digest) +
+                                 " failed: " + openssl_error("unknown error"));
     std::string mac(reinterpret_cast<char const*>(out), len);
     OPENSSL_cleanse(out, sizeof(out));
     return mac;
@@ -76,11 +76,13 @@ inline std::string digest(char const* name, std::string_view data)
     ERR_clear_error();
     EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
     if (md == nullptr)
-        throw std::runtime_error(std::string("digest ") + name + " unavailable: " + openssl_error("unknown error"));
+        throw std::runtime_error(std::string("digest ") + name +
+                                 " unavailable: " + openssl_error("unknown error"));
     int ok = EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
     EVP_MD_free(md);
     if (ok != 1)
-        throw std::runtime_error(std::string("digest ") + name + " failed: " + openssl_error("unknown error"));
+        throw std::runtime_error(std::string("digest ") + name +
+                                 " failed: " + openssl_error("unknown error"));
     return std::string(reinterpret_cast<char const*>(out), len);
 }
 
@@ -137,8 +139,8 @@ using pkey_ptr = std::shared_ptr<EVP_PKEY>;
 inline pkey_ptr load_private_key_pem(std::string_view pem, std::string& error)
 {
     ERR_clear_error();
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                  &BIO_free);
     if (!bio)
     {
         error = "out of memory";

@@ -49,10 +49,8 @@ inline constexpr std::size_t max_control_payload = 125;
 
     @return The number of bytes written to `out` (at most 14).
 */
-inline std::size_t write_frame_header(unsigned char* out,
-                                      opcode op,
-                                      std::uint64_t payload_size,
-                                      std::uint32_t mask_key) noexcept
+inline std::size_t
+write_frame_header(unsigned char* out, opcode op, std::uint64_t payload_size, std::uint32_t mask_key) noexcept
 {
     std::size_t n = 0;
     out[n++] = static_cast<unsigned char>(0x80 | static_cast<unsigned>(op));
@@ -227,8 +225,7 @@ public:
     explicit frame_parser(std::size_t max_message_bytes, bool rsv1_allowed = false) noexcept
         : max_message_(max_message_bytes)
         , rsv1_allowed_(rsv1_allowed)
-    {
-    }
+    {}
 
     /** Consume bytes from `data`, stopping after each event other than
         need_more. `used` receives the number of bytes consumed.

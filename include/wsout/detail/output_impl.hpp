@@ -20,8 +20,8 @@
 
 #include <wsout/config.hpp>
 #include <wsout/detail/completion.hpp>
-#include <wsout/detail/output_core.hpp>
 #include <wsout/detail/frame.hpp>
+#include <wsout/detail/output_core.hpp>
 #include <wsout/detail/upgrade.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
@@ -57,7 +57,8 @@ inline namespace v1 {
 namespace detail {
 
 template<class Transport, class Auth>
-class output_impl final : public output_core, public std::enable_shared_from_this<output_impl<Transport, Auth>>
+class output_impl final : public output_core,
+                          public std::enable_shared_from_this<output_impl<Transport, Auth>>
 {
 public:
     using stream_type = typename Transport::stream_type;
@@ -81,10 +82,12 @@ public:
         , close_timer_(strand_)
     {
         if (cfg_.delivery.confirm == confirm_mode::tcp)
-            throw config_error("/delivery/confirm",
-                               "\"tcp\" (SIOCOUTQ) confirmation is not available in this version; use \"ping\" "
-                               "(stronger: the server's WebSocket layer read the messages) or \"none\"");
-        wbuf_.reserve(write_buffer_limit_ + max_frame_header_size + 4 * (max_control_payload + max_frame_header_size));
+            throw config_error(
+                "/delivery/confirm",
+                "\"tcp\" (SIOCOUTQ) confirmation is not available in this version; use \"ping\" "
+                "(stronger: the server's WebSocket layer read the messages) or \"none\"");
+        wbuf_.reserve(write_buffer_limit_ + max_frame_header_size +
+                      4 * (max_control_payload + max_frame_header_size));
     }
 
     executor_type const& get_executor() const noexcept override { return ex_; }
@@ -124,7 +127,8 @@ public:
             std::lock_guard<std::mutex> lock(mutex_);
             error_code refuse = admission_error_locked();
             if (!refuse && fail_if_full &&
-                (in_flight_ + e.count() > cfg_.max_in_flight || in_flight_bytes_ + e.bytes > cfg_.max_in_flight_bytes) &&
+                (in_flight_ + e.count() > cfg_.max_in_flight ||
+                 in_flight_bytes_ + e.bytes > cfg_.max_in_flight_bytes) &&
                 in_flight_ != 0)
                 refuse = error::would_block;
             if (refuse)
@@ -255,7 +259,8 @@ private:
         case accept_state::not_connected: return error::not_connected;
         case accept_state::accepting: return {};
         case accept_state::closing: return error::output_closed;
-        case accept_state::closed: return closed_error_ ? closed_error_ : make_error_code(error::output_closed);
+        case accept_state::closed:
+            return closed_error_ ? closed_error_ : make_error_code(error::output_closed);
         }
         return error::output_closed;
     }
@@ -326,9 +331,8 @@ private:
         arm_watchdog(cfg_.timeouts.connect, error::connect_timeout);
         attempt_ = std::make_shared<attempt_state>(server_, cfg_, proxy_, log_copy());
         transport_.async_connect(*stream_, attempt_->req, &step_,
-                                 [self = self(), gen = generation_, keep = stream_, att = attempt_](error_code ec) {
-                                     self->on_transport_connected(gen, ec);
-                                 });
+                                 [self = self(), gen = generation_, keep = stream_,
+                                  att = attempt_](error_code ec) { self->on_transport_connected(gen, ec); });
     }
 
     log_hook log_copy()
@@ -347,8 +351,7 @@ private:
         attempt_state(url const& server, config const& cfg, std::optional<url> const& proxy, log_hook l)
             : log(std::move(l))
             , req{server, cfg, proxy, log}
-        {
-        }
+        {}
     };
 
     void arm_watchdog(duration limit, error timeout_error)
@@ -367,10 +370,7 @@ private:
         });
     }
 
-    void disarm_watchdog()
-    {
-        watchdog_.cancel();
-    }
+    void disarm_watchdog() { watchdog_.cancel(); }
 
     error_code timeout_or(error_code ec) const
     {
@@ -382,7 +382,8 @@ private:
         if (gen != generation_)
             return;
         if (ec || watchdog_fired_)
-            return connect_failed(timeout_or(ec ? ec : make_error_code(error::connect_timeout)), transport_detail(ec));
+            return connect_failed(timeout_or(ec ? ec : make_error_code(error::connect_timeout)),
+                                  transport_detail(ec));
         disarm_watchdog();
         step_ = transport::connect_step::ws_handshake;
         arm_watchdog(cfg_.timeouts.handshake, error::handshake_timeout);
@@ -418,10 +419,11 @@ private:
         response_parser_.emplace();
         response_parser_->header_limit(16 * 1024);
         response_parser_->body_limit(64 * 1024);
-        boost::beast::http::async_read_header(*stream_, rbuf_, *response_parser_,
-                                              [self = self(), gen, keep = stream_](error_code ec, std::size_t) {
-                                                  self->on_response_header(gen, ec);
-                                              });
+        boost::beast::http::async_read_header(
+            *stream_, rbuf_, *response_parser_,
+            [self = self(), gen, keep = stream_](error_code ec, std::size_t) {
+                self->on_response_header(gen, ec);
+            });
     }
 
     void on_response_header(std::uint64_t gen, error_code ec)
@@ -594,7 +596,8 @@ private:
             case frame_parser::event::pong:
                 // A pong sent after the server's close frame proves nothing:
                 // a closing server discards the data frames it still reads.
-                if (confirm_ && !close_received_ && is_fence(parser_.control_payload(), parser_.control_size()))
+                if (confirm_ && !close_received_ &&
+                    is_fence(parser_.control_payload(), parser_.control_size()))
                     on_fence_pong(fence_number(parser_.control_payload()));
                 break;
             case frame_parser::event::close:
@@ -620,14 +623,13 @@ private:
                 }
                 if (!writing_in_progress_)
                 {
-                    connection_lost(error::closed_by_server, "close code " + std::to_string(server_close_code_));
+                    connection_lost(error::closed_by_server,
+                                    "close code " + std::to_string(server_close_code_));
                     return false;
                 }
                 // Let the close echo go out; the writer reports the loss.
                 return true;
-            case frame_parser::event::error:
-                connection_lost(parser_.error(), parser_.what());
-                return false;
+            case frame_parser::event::error: connection_lost(parser_.error(), parser_.what()); return false;
             }
             if (ev == frame_parser::event::need_more)
                 break;
@@ -711,9 +713,8 @@ private:
             });
         }
         boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
-                                 [self = self(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
-                                     self->on_written(gen, ec);
-                                 });
+                                 [self = self(), gen = generation_,
+                                  keep = stream_](error_code ec, std::size_t) { self->on_written(gen, ec); });
     }
 
     bool queue_empty()
@@ -833,7 +834,8 @@ private:
             // Close frames crossed or we echoed the server's: it is over.
             if (state_ == state::closing)
                 return finish_close_handshake();
-            return connection_lost(error::closed_by_server, "close code " + std::to_string(server_close_code_));
+            return connection_lost(error::closed_by_server,
+                                   "close code " + std::to_string(server_close_code_));
         }
         if (ping_in_write_)
         {
@@ -876,10 +878,7 @@ private:
     // before it; the server reads frames in order, so its pong proves it
     // read them all. Fence payload: 'F' then the fence number (8 bytes).
 
-    static bool is_fence(unsigned char const* p, std::size_t n) noexcept
-    {
-        return n == 9 && p[0] == 'F';
-    }
+    static bool is_fence(unsigned char const* p, std::size_t n) noexcept { return n == 9 && p[0] == 'F'; }
 
     static std::uint64_t fence_number(unsigned char const* p) noexcept
     {
@@ -1016,10 +1015,7 @@ private:
         schedule_reconnect(ec, true);
     }
 
-    bool queue_drained()
-    {
-        return writing_.empty() && queue_empty();
-    }
+    bool queue_drained() { return writing_.empty() && queue_empty(); }
 
     void reset_cursor()
     {
@@ -1054,7 +1050,8 @@ private:
             backoff_start_ = now;
             backoff_current_ = cfg_.backoff.initial_interval;
         }
-        else if (cfg_.backoff.max_elapsed_time.count() > 0 && now - backoff_start_ >= cfg_.backoff.max_elapsed_time)
+        else if (cfg_.backoff.max_elapsed_time.count() > 0 &&
+                 now - backoff_start_ >= cfg_.backoff.max_elapsed_time)
         {
             record_failure(error::retries_exhausted, false, "last error: " + last.message());
             return give_up(error::retries_exhausted);
@@ -1293,7 +1290,8 @@ private:
     error_code closed_error_;
     std::uint64_t in_flight_ = 0;
     std::uint64_t in_flight_bytes_ = 0;
-    std::uint64_t stat_sent_ = 0, stat_sent_bytes_ = 0, stat_batch_sent_ = 0, stat_error_ = 0, stat_retried_ = 0;
+    std::uint64_t stat_sent_ = 0, stat_sent_bytes_ = 0, stat_batch_sent_ = 0, stat_error_ = 0,
+                  stat_retried_ = 0;
     std::uint64_t stat_conn_up_ = 0, stat_conn_failed_ = 0, stat_conn_lost_ = 0;
     std::uint64_t stat_frames_ = 0, stat_writes_ = 0, stat_inbound_ = 0;
     output_state public_state_ = output_state::idle;

@@ -21,8 +21,8 @@ namespace codec {
 // RFC 3986 section 2.3 unreserved characters: ALPHA DIGIT - . _ ~
 inline constexpr bool is_unreserved(char c) noexcept
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 // Percent-encodes every octet outside the unreserved set with upper-case

@@ -67,7 +67,8 @@ inline std::string_view sv(boost::beast::string_view s) noexcept
 /// Whether a comma-separated header value holds `token` (case-insensitive).
 inline bool has_token(std::string_view value, std::string_view token)
 {
-    for (auto const& t : boost::beast::http::token_list(boost::beast::string_view(value.data(), value.size())))
+    for (auto const& t :
+         boost::beast::http::token_list(boost::beast::string_view(value.data(), value.size())))
         if (iequals(std::string_view(t.data(), t.size()), token))
             return true;
     return false;
@@ -106,9 +107,8 @@ inline handshake_request make_upgrade_request(url const& server, config const& c
 
     @return The error, or success for a valid 101.
 */
-inline error_code check_upgrade_response(handshake_response const& res,
-                                         std::string const& key,
-                                         config const& cfg)
+inline error_code
+check_upgrade_response(handshake_response const& res, std::string const& key, config const& cfg)
 {
     namespace http = boost::beast::http;
     if (res.result_int() < 100 || res.result_int() > 599)
@@ -117,7 +117,8 @@ inline error_code check_upgrade_response(handshake_response const& res,
         return make_http_status_error(res.result_int());
     if (res.version() != 11)
         return error::bad_upgrade_response;
-    if (!iequals(sv(res[http::field::upgrade]), "websocket") || !has_token(sv(res[http::field::connection]), "upgrade"))
+    if (!iequals(sv(res[http::field::upgrade]), "websocket") ||
+        !has_token(sv(res[http::field::connection]), "upgrade"))
         return error::bad_upgrade_response;
     if (sv(res[http::field::sec_websocket_accept]) != expected_accept(key))
         return error::bad_accept_key;
@@ -125,13 +126,15 @@ inline error_code check_upgrade_response(handshake_response const& res,
     if (it != res.end())
     {
         auto chosen = it->value();
-        bool offered = std::any_of(cfg.subprotocols.begin(), cfg.subprotocols.end(), [&](std::string const& p) {
-            return std::string_view(p) == std::string_view(chosen.data(), chosen.size());
-        });
+        bool offered =
+            std::any_of(cfg.subprotocols.begin(), cfg.subprotocols.end(), [&](std::string const& p) {
+                return std::string_view(p) == std::string_view(chosen.data(), chosen.size());
+            });
         if (!offered)
             return error::bad_subprotocol;
     }
-    if (res.find(http::field::sec_websocket_extensions) != res.end() && !res[http::field::sec_websocket_extensions].empty())
+    if (res.find(http::field::sec_websocket_extensions) != res.end() &&
+        !res[http::field::sec_websocket_extensions].empty())
         return error::bad_extension;
     return {};
 }

@@ -46,8 +46,7 @@ struct initiate_write
 template<class Core>
 basic_output<Core>::basic_output(std::shared_ptr<Core> core) noexcept
     : impl_(std::move(core))
-{
-}
+{}
 
 template<class Core>
 basic_output<Core>::~basic_output()
@@ -107,7 +106,8 @@ auto basic_output<Core>::async_connect(CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
         [impl = impl_](auto&& handler) {
-            impl->start_connect(detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
+            impl->start_connect(
+                detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
         },
         token);
 }
@@ -115,7 +115,8 @@ auto basic_output<Core>::async_connect(CompletionToken&& token)
 template<class Core>
 void basic_output<Core>::connect(error_code& ec)
 {
-    ec = detail::run_blocking(impl_->get_executor(), [&](detail::blocking_handler h) { async_connect(std::move(h)); });
+    ec = detail::run_blocking(impl_->get_executor(),
+                              [&](detail::blocking_handler h) { async_connect(std::move(h)); });
 }
 
 template<class Core>
@@ -136,8 +137,8 @@ auto basic_output<Core>::async_write(boost::asio::const_buffer message, Completi
     detail::write_entry entry;
     entry.single = detail::as_message(message);
     entry.bytes = message.size();
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        detail::initiate_write<Core>{impl_}, token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
+                                                                          token, std::move(entry));
 }
 
 template<class Core>
@@ -148,8 +149,8 @@ auto basic_output<Core>::async_write(std::string message, CompletionToken&& toke
     entry.owned = std::move(message);
     entry.single_is_owned = true;
     entry.bytes = entry.owned.size();
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        detail::initiate_write<Core>{impl_}, token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
+                                                                          token, std::move(entry));
 }
 
 template<class Core>
@@ -238,14 +239,14 @@ auto basic_output<Core>::async_write_batch(std::vector<std::string> messages, Co
         entry.batch.push_back(detail::as_message(s));
         entry.bytes += s.size();
     }
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        detail::initiate_write<Core>{impl_}, token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
+                                                                          token, std::move(entry));
 }
 
 template<class Core>
 template<class CompletionToken>
 auto basic_output<Core>::async_write_batch(std::vector<boost::asio::const_buffer> messages,
-                                                          CompletionToken&& token)
+                                           CompletionToken&& token)
 {
     detail::write_entry entry;
     entry.is_batch = true;
@@ -255,8 +256,8 @@ auto basic_output<Core>::async_write_batch(std::vector<boost::asio::const_buffer
         entry.batch.push_back(detail::as_message(b));
         entry.bytes += b.size();
     }
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        detail::initiate_write<Core>{impl_}, token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
+                                                                          token, std::move(entry));
 }
 
 //----------------------------------------------------------------------
@@ -267,7 +268,8 @@ auto basic_output<Core>::async_close(CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
         [impl = impl_](auto&& handler) {
-            impl->start_close(detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
+            impl->start_close(
+                detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
         },
         token);
 }
@@ -275,7 +277,8 @@ auto basic_output<Core>::async_close(CompletionToken&& token)
 template<class Core>
 void basic_output<Core>::close(error_code& ec)
 {
-    ec = detail::run_blocking(impl_->get_executor(), [&](detail::blocking_handler h) { async_close(std::move(h)); });
+    ec = detail::run_blocking(impl_->get_executor(),
+                              [&](detail::blocking_handler h) { async_close(std::move(h)); });
 }
 
 template<class Core>

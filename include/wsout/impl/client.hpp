@@ -177,7 +177,8 @@ public:
             return make_error_code(error::close_timeout); // cannot wait on our own thread
         std::unique_lock<std::mutex> lock(mutex_);
         ++waiters_;
-        bool const done = cv_.wait_until(lock, deadline, [&] { return close_done_ && settled_ >= accepted_; });
+        bool const done =
+            cv_.wait_until(lock, deadline, [&] { return close_done_ && settled_ >= accepted_; });
         --waiters_;
         return done ? close_ec_ : make_error_code(error::close_timeout);
     }
@@ -237,8 +238,7 @@ public:
             });
         }
         catch (...)
-        {
-        }
+        {}
         work_.reset();
         {
             std::unique_lock<std::mutex> lock(mutex_);
@@ -290,14 +290,12 @@ private:
             : self_(self)
             , bytes_(bytes)
             , cb_(std::move(cb))
-        {
-        }
+        {}
         settle_handler(settle_handler&& other) noexcept
             : self_(std::exchange(other.self_, nullptr))
             , bytes_(other.bytes_)
             , cb_(std::move(other.cb_))
-        {
-        }
+        {}
         settle_handler(settle_handler const&) = delete;
         settle_handler& operator=(settle_handler const&) = delete;
         settle_handler& operator=(settle_handler&&) = delete;
@@ -399,8 +397,7 @@ private:
             opts_.log(level, msg);
         }
         catch (...)
-        {
-        }
+        {}
     }
 
     //--------------------------------------------------------------------
@@ -502,13 +499,14 @@ private:
         if (fail_ec)
         {
             log(log_level::error, "wsout client: giving up connecting after " + std::to_string(attempt) +
-                                      " attempt(s): " + fail_ec.message() + " (last: " + last_failure().message + ")");
+                                      " attempt(s): " + fail_ec.message() +
+                                      " (last: " + last_failure().message + ")");
             for (auto& b : to_fail)
                 settle(fail_ec, b.data.size(), b.cb);
             return;
         }
-        log(log_level::info, "wsout client: connect attempt " + std::to_string(attempt) + " failed, retrying in " +
-                                 format_duration(wait));
+        log(log_level::info, "wsout client: connect attempt " + std::to_string(attempt) +
+                                 " failed, retrying in " + format_duration(wait));
         timer_->expires_after(wait);
         timer_->async_wait([this](error_code tec) {
             if (!tec)
@@ -591,8 +589,7 @@ private:
 
 WSOUT_DECL client::client(config cfg, client_options opts)
     : impl_(std::make_unique<detail::client_impl>(std::move(cfg), std::move(opts)))
-{
-}
+{}
 
 WSOUT_DECL client::~client()
 {

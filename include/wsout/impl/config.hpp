@@ -58,8 +58,7 @@ WSOUT_DECL config_error::config_error(std::string pointer, std::string const& pr
     : std::invalid_argument(detail::config_error_text(pointer, problem))
     , pointer_(std::move(pointer))
     , problem_(problem)
-{
-}
+{}
 
 //------------------------------------------------------------------------------
 
@@ -90,7 +89,8 @@ WSOUT_DECL duration parse_duration(std::string_view text, std::string const& whe
     if (!r.ok)
         throw config_error(where, "invalid duration " + detail::quote(text) + ": " + r.problem);
     if (r.negative && r.nanoseconds != 0)
-        throw config_error(where, "invalid duration " + detail::quote(text) + ": negative durations are not allowed");
+        throw config_error(where, "invalid duration " + detail::quote(text) +
+                                      ": negative durations are not allowed");
     return duration(static_cast<duration::rep>(r.nanoseconds));
 }
 
@@ -158,7 +158,8 @@ inline bool is_credential_header(std::string_view name)
     return false;
 }
 
-inline void check_url_field(std::string const& ptr, std::string const& text, std::string_view schemes, url& out)
+inline void
+check_url_field(std::string const& ptr, std::string const& text, std::string_view schemes, url& out)
 {
     try
     {
@@ -203,8 +204,9 @@ inline void validate_headers(config const& c)
             throw config_error(ptr, "empty header name");
         for (char ch : name)
             if (!is_token_char(static_cast<unsigned char>(ch)))
-                throw config_error(ptr, "invalid header name: " + describe_char(static_cast<unsigned char>(ch)) +
-                                            " is not allowed in an HTTP header name (RFC 9110 token)");
+                throw config_error(ptr,
+                                   "invalid header name: " + describe_char(static_cast<unsigned char>(ch)) +
+                                       " is not allowed in an HTTP header name (RFC 9110 token)");
         // The value may be a credential: describe the problem, never echo it.
         std::string_view value = kv.second;
         std::size_t bad = first_ctl(value);
@@ -221,9 +223,10 @@ inline void validate_headers(config const& c)
         std::string lower = ascii_lower(name);
         for (char const* r : reserved)
             if (lower == r)
-                throw config_error(ptr, "the " + name +
-                                            " header is set by wsout for the WebSocket handshake and cannot be "
-                                            "overridden");
+                throw config_error(ptr,
+                                   "the " + name +
+                                       " header is set by wsout for the WebSocket handshake and cannot be "
+                                       "overridden");
         if (lower == "sec-websocket-protocol")
             throw config_error(ptr, "set subprotocols with /subprotocols, not as a header");
         if (lower == "authorization" && (c.oauth.enabled || c.basic_auth.enabled || c.jwt.enabled))
@@ -312,9 +315,11 @@ inline void validate_impl(config const& c)
     // jwt
     check_choice_value("/jwt/signing_method", c.jwt.signing_method);
     if (!c.jwt.claims.is_object())
-        throw config_error("/jwt/claims", std::string("expected object, got ") + json_type_name(c.jwt.claims));
+        throw config_error("/jwt/claims",
+                           std::string("expected object, got ") + json_type_name(c.jwt.claims));
     if (!c.jwt.headers.is_object())
-        throw config_error("/jwt/headers", std::string("expected object, got ") + json_type_name(c.jwt.headers));
+        throw config_error("/jwt/headers",
+                           std::string("expected object, got ") + json_type_name(c.jwt.headers));
     check_non_negative("/jwt/expiry", c.jwt.expiry);
     if (c.jwt.enabled)
     {
@@ -323,14 +328,16 @@ inline void validate_impl(config const& c)
             if (!m.empty())
                 methods += (methods.empty() ? "" : ", ") + m;
         if (c.jwt.signing_method.empty())
-            throw config_error("/jwt/signing_method", "required when /jwt/enabled is true (one of: " + methods + ")");
+            throw config_error("/jwt/signing_method",
+                               "required when /jwt/enabled is true (one of: " + methods + ")");
         if (c.jwt.signing_method == "HS256")
         {
             if (c.jwt.secret.empty())
                 throw config_error("/jwt/secret", "required when /jwt/signing_method is HS256");
             if (c.jwt.secret.size() < 32)
-                throw config_error("/jwt/secret", "too short for HS256: " + std::to_string(c.jwt.secret.size()) +
-                                                      " bytes, at least 32 are needed (RFC 7518 section 3.2)");
+                throw config_error("/jwt/secret",
+                                   "too short for HS256: " + std::to_string(c.jwt.secret.size()) +
+                                       " bytes, at least 32 are needed (RFC 7518 section 3.2)");
             if (!c.jwt.private_key_file.empty())
                 throw config_error("/jwt/private_key_file",
                                    "not used with HS256 (its key is /jwt/secret); remove it");
@@ -351,8 +358,9 @@ inline void validate_impl(config const& c)
     if (!c.tls.root_cas.empty() && !c.tls.root_cas_file.empty())
         throw config_error("/tls/root_cas_file", "cannot be used together with /tls/root_cas (set only one)");
     if (c.tls.enabled && u.scheme == "ws")
-        throw config_error("/tls/enabled",
-                           "TLS needs a wss:// url, but /url is ws:// (use wss://, or set tls.enabled to false)");
+        throw config_error(
+            "/tls/enabled",
+            "TLS needs a wss:// url, but /url is ws:// (use wss://, or set tls.enabled to false)");
     for (std::size_t i = 0; i < c.tls.client_certs.size(); ++i)
     {
         auto const& cc = c.tls.client_certs[i];
@@ -372,8 +380,8 @@ inline void validate_impl(config const& c)
         {
             unsigned char uc = static_cast<unsigned char>(ch);
             if (!(std::isalnum(uc) || ch == '-' || ch == '.' || ch == '_' || ch == ':'))
-                throw config_error("/tls/server_name", "invalid character " + describe_char(uc) +
-                                                           " (expected a host name)");
+                throw config_error("/tls/server_name",
+                                   "invalid character " + describe_char(uc) + " (expected a host name)");
         }
     }
 
@@ -382,9 +390,10 @@ inline void validate_impl(config const& c)
     {
         auto const sep = c.proxy_url.find("://");
         if (sep != std::string::npos && ascii_lower(c.proxy_url.substr(0, sep)) == "https")
-            throw config_error("/proxy_url",
-                               "https:// proxies are not supported; use an http:// proxy (the tunnel to a wss:// "
-                               "server is still TLS end to end)");
+            throw config_error(
+                "/proxy_url",
+                "https:// proxies are not supported; use an http:// proxy (the tunnel to a wss:// "
+                "server is still TLS end to end)");
         url p;
         check_url_field("/proxy_url", c.proxy_url, "http", p);
         if (p.path != "/" || p.has_query)
@@ -426,8 +435,9 @@ inline void validate_impl(config const& c)
     check_non_negative("/backoff/max_interval", c.backoff.max_interval);
     check_non_negative("/backoff/max_elapsed_time", c.backoff.max_elapsed_time);
     if (c.backoff.initial_interval.count() == 0)
-        throw config_error("/backoff/initial_interval", "must be greater than 0s (a zero wait would reconnect in a "
-                                                        "busy loop)");
+        throw config_error("/backoff/initial_interval",
+                           "must be greater than 0s (a zero wait would reconnect in a "
+                           "busy loop)");
     if (c.backoff.max_interval < c.backoff.initial_interval)
         throw config_error("/backoff/max_interval", "must not be less than /backoff/initial_interval (" +
                                                         format_duration(c.backoff.max_interval) + " < " +
@@ -482,7 +492,8 @@ inline std::string scrub_url_password(std::string const& text)
     if (sep == std::string::npos)
         return text.find('@') == std::string::npos ? text : std::string(scrubbed_secret);
     auto const auth_end = text.find_first_of("/?#", sep + 3);
-    std::string authority = text.substr(sep + 3, auth_end == std::string::npos ? std::string::npos : auth_end - sep - 3);
+    std::string authority =
+        text.substr(sep + 3, auth_end == std::string::npos ? std::string::npos : auth_end - sep - 3);
     auto const at = authority.rfind('@');
     if (at == std::string::npos)
         return text;
@@ -490,8 +501,8 @@ inline std::string scrub_url_password(std::string const& text)
     auto const colon = userinfo.find(':');
     if (colon == std::string::npos || colon + 1 == userinfo.size())
         return text; // no password
-    std::string out = text.substr(0, sep + 3) + userinfo.substr(0, colon + 1) + scrubbed_secret +
-                      authority.substr(at);
+    std::string out =
+        text.substr(0, sep + 3) + userinfo.substr(0, colon + 1) + scrubbed_secret + authority.substr(at);
     if (auth_end != std::string::npos)
         out += text.substr(auth_end);
     return out;
@@ -559,7 +570,8 @@ inline bool too_deep(nlohmann::json const& j, int depth, std::string& where)
 inline config parse_document(nlohmann::json const& root_in, env_lookup const& env)
 {
     if (!root_in.is_object())
-        throw config_error("", std::string("expected a JSON object at the root, got ") + json_type_name(root_in));
+        throw config_error("",
+                           std::string("expected a JSON object at the root, got ") + json_type_name(root_in));
     if (std::string where; too_deep(root_in, 0, where))
         throw config_error(where, "nested deeper than " + std::to_string(max_config_depth) + " levels");
 
@@ -706,8 +718,10 @@ inline nlohmann::json parse_json_text(std::string_view text)
             {
                 std::string where;
                 for (std::size_t i = 0; i < stack.size(); ++i)
-                    where += "/" + (stack[i].is_object ? pointer_token(stack[i].key) : std::to_string(stack[i].index));
-                throw config_error(where, "nested deeper than " + std::to_string(max_config_depth) + " levels");
+                    where += "/" + (stack[i].is_object ? pointer_token(stack[i].key)
+                                                       : std::to_string(stack[i].index));
+                throw config_error(where,
+                                   "nested deeper than " + std::to_string(max_config_depth) + " levels");
             }
             stack.push_back({ev == E::object_start, {}, {}, 0});
             break;
@@ -724,7 +738,8 @@ inline nlohmann::json parse_json_text(std::string_view text)
             {
                 std::string where;
                 for (std::size_t i = 0; i + 1 < stack.size(); ++i)
-                    where += "/" + (stack[i].is_object ? pointer_token(stack[i].key) : std::to_string(stack[i].index));
+                    where += "/" + (stack[i].is_object ? pointer_token(stack[i].key)
+                                                       : std::to_string(stack[i].index));
                 throw config_error(where + "/" + pointer_token(k), "duplicate key");
             }
             top.key = k;
@@ -797,7 +812,8 @@ WSOUT_DECL config load_config_file(std::string const& path, env_lookup const& en
         throw config_error("", "cannot read config file " + detail::quote(path, 200));
     std::string const text = ss.str();
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw config_error("", path + ": the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
+        throw config_error(
+            "", path + ": the file is empty (expected a JSON object, e.g. {\"url\": \"ws://...\"})");
     nlohmann::json j;
     try
     {

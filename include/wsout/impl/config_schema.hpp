@@ -133,7 +133,9 @@ inline nlohmann::json field_schema(field_info const& f)
     return s;
 }
 
-inline void markdown_fields(std::string& out, std::vector<field_info> const& fields, std::string const& dotted,
+inline void markdown_fields(std::string& out,
+                            std::vector<field_info> const& fields,
+                            std::string const& dotted,
                             std::string const& ptr)
 {
     for (auto const& f : fields)
@@ -185,13 +187,15 @@ WSOUT_DECL nlohmann::json config_schema()
     s["title"] = "wsout config";
     s["description"] =
         "A wsout WebSocket output config: the bare websocket object, {\"websocket\": {...}}, or a Benthos "
-        "output section {\"output\": {\"label\": ..., \"websocket\": {...}}}. Generated from wsout's field table; "
+        "output section {\"output\": {\"label\": ..., \"websocket\": {...}}}. Generated from wsout's field "
+        "table; "
         "see docs/config.md.";
     s["$defs"] = {{"websocket", ws}, {"output_websocket", output_ws}, {"label", label}};
     s["oneOf"] = json::array({
         {{"$ref", "#/$defs/websocket"}},
         {{"type", "object"},
-         {"properties", {{"label", {{"$ref", "#/$defs/label"}}}, {"websocket", {{"$ref", "#/$defs/websocket"}}}}},
+         {"properties",
+          {{"label", {{"$ref", "#/$defs/label"}}}, {"websocket", {{"$ref", "#/$defs/websocket"}}}}},
          {"required", {"websocket"}},
          {"additionalProperties", false}},
         {{"type", "object"},
@@ -199,7 +203,8 @@ WSOUT_DECL nlohmann::json config_schema()
           {{"output",
             {{"type", "object"},
              {"properties",
-              {{"label", {{"$ref", "#/$defs/label"}}}, {"websocket", {{"$ref", "#/$defs/output_websocket"}}}}},
+              {{"label", {{"$ref", "#/$defs/label"}}},
+               {"websocket", {{"$ref", "#/$defs/output_websocket"}}}}},
              {"required", {"websocket"}},
              {"additionalProperties", false}}}}},
          {"required", {"output"}},
@@ -223,74 +228,86 @@ WSOUT_DECL std::string config_reference_markdown()
            "in-flight limits). `wsout::parse_config` and `wsout::load_config_file` read it from JSON; "
            "`wsout::config` is the same thing built in code. `docs/config.schema.json` is its JSON Schema "
            "(`wsout::config_schema()`, `wsout-cat --schema`).\n\n";
-    out += "## Shapes\n\n"
-           "Three shapes are accepted:\n\n"
-           "- the bare websocket object: `{\"url\": \"ws://...\", ...}`;\n"
-           "- `{\"websocket\": {...}}`, optionally with a sibling `\"label\"`;\n"
-           "- a Benthos output section: `{\"output\": {\"label\": \"...\", \"websocket\": {...}}}`. Other keys of "
-           "`output` (or of the root) are errors.\n\n"
-           "Every field is optional; an absent field keeps its default. `null` is never a default: it is a type "
-           "error.\n\n";
-    out += "## Environment interpolation\n\n"
-           "Before the fields are read, every string value (also inside `jwt.claims` and `jwt.headers`; not object "
-           "keys) is interpolated as Benthos does it:\n\n"
-           "- `${VAR}` is the value of `VAR`; an unset `VAR` is an error naming it and the field's pointer (an "
-           "empty `VAR` gives an empty string);\n"
-           "- `${VAR:default}` is the value of `VAR`, or `default` when `VAR` is unset or empty;\n"
-           "- `${{VAR}}` is the literal text `${VAR}`.\n\n"
-           "`VAR` is made of `[0-9A-Za-z_.]`. Benthos interpolates the YAML text before parsing it, so a "
-           "variable can stand for a bool or a number. wsout interpolates JSON strings, so it emulates that: a "
-           "bool, integer or number field that receives a string that came from interpolation accepts "
-           "`\"true\"`/`\"false\"` or a JSON number (`\"enabled\": \"${TLS_ENABLED:false}\"`). A literal "
-           "string in such a field is still a type error.\n\n";
-    out += "## Durations and sizes\n\n"
-           "Durations are Go duration strings, as in Benthos: a sequence of decimal numbers, each with an optional "
-           "fraction and a unit: `ns`, `us` (or `\xC2\xB5s`), `ms`, `s`, `m`, `h`; for example `\"500ms\"`, "
-           "`\"1m30s\"`, `\"1.5h\"`. `\"0\"` is the only value without a unit. Negative durations are rejected. "
-           "They are printed the way Go prints them (`\"1m30s\"`, `\"500ms\"`, `\"0s\"`, `\"1h0m0s\"`).\n\n"
-           "Sizes (`*_bytes`) are a non-negative integer or a string with a unit: `B`, `KB`, `MB`, `GB` (powers of "
-           "1000) or `KiB`, `MiB`, `GiB` (powers of 1024), case-insensitive, e.g. `\"16MiB\"`. They are printed "
-           "as integers.\n\n";
-    out += "## Errors\n\n"
-           "Every problem is a `wsout::config_error` whose message is `<JSON pointer>: <problem>`, for example "
-           "`/basic_auth/enabled: expected bool, got string \"yes\"` or `/tls/enabeld: unknown field; did you "
-           "mean \"enabled\"?`. Pointers are those of the document as written (`/output/websocket/url` in an "
-           "output section). The value of a secret field is never part of a message. Consistency rules checked "
-           "by `wsout::validate` (also for configs built in code):\n\n"
-           "- `url`: scheme `ws` or `wss`, a non-empty host, a port in 1..65535, no credentials, no fragment;\n"
-           "- at most one of `oauth`, `basic_auth`, `jwt` is enabled;\n"
-           "- `oauth.enabled` needs `consumer_key` and `consumer_secret`;\n"
-           "- `basic_auth.enabled`: no `:` in `username`, no control characters in the credentials;\n"
-           "- `jwt.enabled` needs `signing_method`, and `private_key_file` (or a `secret` of at least 32 bytes for "
-           "`HS256`);\n"
-           "- `tls.root_cas` and `tls.root_cas_file` exclude each other; `tls.enabled` needs a `wss://` url; each "
-           "`tls.client_certs` entry has `cert` xor `cert_file` and `key` xor `key_file`;\n"
-           "- `proxy_url`: `http://[user:password@]host[:port]` only;\n"
-           "- `headers`: token names, no CR/LF/NUL in values, no handshake headers wsout sets, no duplicate "
-           "names, no `Authorization` while an auth is enabled;\n"
-           "- `subprotocols`: non-empty distinct tokens;\n"
-           "- `backoff`: `initial_interval` > 0, `max_interval` >= `initial_interval`, `multiplier` >= 1, "
-           "`jitter` in [0, 1];\n"
-           "- `max_in_flight`, `max_in_flight_bytes`, `max_inbound_message_bytes`, "
-           "`delivery.confirm_every_messages` >= 1.\n\n";
-    out += "## Secrets\n\n"
-           "Printing a config (`to_json(cfg, wsout::secrets::scrub)`, the `nlohmann::json` conversion, "
-           "`wsout-cat --print-config`) replaces every non-empty secret with `!!!SECRET_SCRUBBED!!!`, Benthos' "
-           "convention; `wsout::secrets::reveal` prints them and round-trips exactly: "
-           "`parse_config(to_json(cfg, secrets::reveal)) == cfg`. Every field is printed, durations in Go's "
-           "format, sizes as integers; a value that holds `${VAR}` literally is printed as `${{VAR}}` so that "
-           "reading the output back does not interpolate it. Secrets are marked below.\n\n";
-    out += "## Examples\n\n"
-           "`examples/configs/` holds configs that the tests parse and check against the schema:\n\n"
-           "- `plain.json`: a `ws://` server, text messages, short timeouts;\n"
-           "- `wss_private_ca.json`: `wss://` with a private CA file and TLS 1.3;\n"
-           "- `mtls.json`: a client certificate and key from files (mutual TLS);\n"
-           "- `basic.json`: basic authentication, the password from `${WSOUT_PASSWORD}`;\n"
-           "- `oauth1.json`: OAuth 1.0a with secrets from the environment;\n"
-           "- `jwt.json`: an RS256 JWT with claims and a fresh expiry on every handshake;\n"
-           "- `proxy.json`: through an HTTP proxy with credentials;\n"
-           "- `benthos_output_section.json`: a Benthos `output:` section with env interpolation, defaults and "
-           "an escaped `${{...}}`.\n\n";
+    out +=
+        "## Shapes\n\n"
+        "Three shapes are accepted:\n\n"
+        "- the bare websocket object: `{\"url\": \"ws://...\", ...}`;\n"
+        "- `{\"websocket\": {...}}`, optionally with a sibling `\"label\"`;\n"
+        "- a Benthos output section: `{\"output\": {\"label\": \"...\", \"websocket\": {...}}}`. Other keys "
+        "of "
+        "`output` (or of the root) are errors.\n\n"
+        "Every field is optional; an absent field keeps its default. `null` is never a default: it is a type "
+        "error.\n\n";
+    out +=
+        "## Environment interpolation\n\n"
+        "Before the fields are read, every string value (also inside `jwt.claims` and `jwt.headers`; not "
+        "object "
+        "keys) is interpolated as Benthos does it:\n\n"
+        "- `${VAR}` is the value of `VAR`; an unset `VAR` is an error naming it and the field's pointer (an "
+        "empty `VAR` gives an empty string);\n"
+        "- `${VAR:default}` is the value of `VAR`, or `default` when `VAR` is unset or empty;\n"
+        "- `${{VAR}}` is the literal text `${VAR}`.\n\n"
+        "`VAR` is made of `[0-9A-Za-z_.]`. Benthos interpolates the YAML text before parsing it, so a "
+        "variable can stand for a bool or a number. wsout interpolates JSON strings, so it emulates that: a "
+        "bool, integer or number field that receives a string that came from interpolation accepts "
+        "`\"true\"`/`\"false\"` or a JSON number (`\"enabled\": \"${TLS_ENABLED:false}\"`). A literal "
+        "string in such a field is still a type error.\n\n";
+    out +=
+        "## Durations and sizes\n\n"
+        "Durations are Go duration strings, as in Benthos: a sequence of decimal numbers, each with an "
+        "optional "
+        "fraction and a unit: `ns`, `us` (or `\xC2\xB5s`), `ms`, `s`, `m`, `h`; for example `\"500ms\"`, "
+        "`\"1m30s\"`, `\"1.5h\"`. `\"0\"` is the only value without a unit. Negative durations are rejected. "
+        "They are printed the way Go prints them (`\"1m30s\"`, `\"500ms\"`, `\"0s\"`, `\"1h0m0s\"`).\n\n"
+        "Sizes (`*_bytes`) are a non-negative integer or a string with a unit: `B`, `KB`, `MB`, `GB` (powers "
+        "of "
+        "1000) or `KiB`, `MiB`, `GiB` (powers of 1024), case-insensitive, e.g. `\"16MiB\"`. They are printed "
+        "as integers.\n\n";
+    out +=
+        "## Errors\n\n"
+        "Every problem is a `wsout::config_error` whose message is `<JSON pointer>: <problem>`, for example "
+        "`/basic_auth/enabled: expected bool, got string \"yes\"` or `/tls/enabeld: unknown field; did you "
+        "mean \"enabled\"?`. Pointers are those of the document as written (`/output/websocket/url` in an "
+        "output section). The value of a secret field is never part of a message. Consistency rules checked "
+        "by `wsout::validate` (also for configs built in code):\n\n"
+        "- `url`: scheme `ws` or `wss`, a non-empty host, a port in 1..65535, no credentials, no fragment;\n"
+        "- at most one of `oauth`, `basic_auth`, `jwt` is enabled;\n"
+        "- `oauth.enabled` needs `consumer_key` and `consumer_secret`;\n"
+        "- `basic_auth.enabled`: no `:` in `username`, no control characters in the credentials;\n"
+        "- `jwt.enabled` needs `signing_method`, and `private_key_file` (or a `secret` of at least 32 bytes "
+        "for "
+        "`HS256`);\n"
+        "- `tls.root_cas` and `tls.root_cas_file` exclude each other; `tls.enabled` needs a `wss://` url; "
+        "each "
+        "`tls.client_certs` entry has `cert` xor `cert_file` and `key` xor `key_file`;\n"
+        "- `proxy_url`: `http://[user:password@]host[:port]` only;\n"
+        "- `headers`: token names, no CR/LF/NUL in values, no handshake headers wsout sets, no duplicate "
+        "names, no `Authorization` while an auth is enabled;\n"
+        "- `subprotocols`: non-empty distinct tokens;\n"
+        "- `backoff`: `initial_interval` > 0, `max_interval` >= `initial_interval`, `multiplier` >= 1, "
+        "`jitter` in [0, 1];\n"
+        "- `max_in_flight`, `max_in_flight_bytes`, `max_inbound_message_bytes`, "
+        "`delivery.confirm_every_messages` >= 1.\n\n";
+    out +=
+        "## Secrets\n\n"
+        "Printing a config (`to_json(cfg, wsout::secrets::scrub)`, the `nlohmann::json` conversion, "
+        "`wsout-cat --print-config`) replaces every non-empty secret with `!!!SECRET_SCRUBBED!!!`, Benthos' "
+        "convention; `wsout::secrets::reveal` prints them and round-trips exactly: "
+        "`parse_config(to_json(cfg, secrets::reveal)) == cfg`. Every field is printed, durations in Go's "
+        "format, sizes as integers; a value that holds `${VAR}` literally is printed as `${{VAR}}` so that "
+        "reading the output back does not interpolate it. Secrets are marked below.\n\n";
+    out +=
+        "## Examples\n\n"
+        "`examples/configs/` holds configs that the tests parse and check against the schema:\n\n"
+        "- `plain.json`: a `ws://` server, text messages, short timeouts;\n"
+        "- `wss_private_ca.json`: `wss://` with a private CA file and TLS 1.3;\n"
+        "- `mtls.json`: a client certificate and key from files (mutual TLS);\n"
+        "- `basic.json`: basic authentication, the password from `${WSOUT_PASSWORD}`;\n"
+        "- `oauth1.json`: OAuth 1.0a with secrets from the environment;\n"
+        "- `jwt.json`: an RS256 JWT with claims and a fresh expiry on every handshake;\n"
+        "- `proxy.json`: through an HTTP proxy with credentials;\n"
+        "- `benthos_output_section.json`: a Benthos `output:` section with env interpolation, defaults and "
+        "an escaped `${{...}}`.\n\n";
     out += "## All fields with their defaults\n\n```json\n";
     config const def{};
     out += to_json(def, secrets::reveal).dump(2) + "\n```\n\n";

@@ -32,7 +32,8 @@ public:
         case error::would_block: return "the in-flight queue is full";
         case error::bad_http_response: return "the server's handshake response is not valid HTTP";
         case error::bad_accept_key: return "the server's Sec-WebSocket-Accept does not match the key sent";
-        case error::bad_upgrade_response: return "the server's 101 response lacks Upgrade: websocket or Connection: upgrade";
+        case error::bad_upgrade_response:
+            return "the server's 101 response lacks Upgrade: websocket or Connection: upgrade";
         case error::bad_subprotocol: return "the server selected a subprotocol that was not offered";
         case error::bad_extension: return "the server selected an extension that was not offered";
         case error::response_too_large: return "the server's handshake response headers are too large";
@@ -43,7 +44,8 @@ public:
         case error::pong_timeout: return "no pong from the server within the pong timeout (dead connection)";
         case error::closed_by_server: return "the server closed the connection";
         case error::protocol_violation: return "the server violated the WebSocket protocol";
-        case error::inbound_message_too_big: return "the server sent a message larger than max_inbound_message_bytes";
+        case error::inbound_message_too_big:
+            return "the server sent a message larger than max_inbound_message_bytes";
         case error::auth_failed: return "the auth policy could not sign the handshake";
         case error::retries_exhausted: return "gave up reconnecting after backoff.max_elapsed_time";
         case error::bad_proxy_response: return "the proxy's answer to CONNECT is not valid HTTP";

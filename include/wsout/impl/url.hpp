@@ -83,7 +83,8 @@ inline bool is_ipv6_literal(std::string_view s) noexcept
     {
         // An IPv4 tail?
         std::size_t end = s.find(':', i);
-        std::string_view piece = s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+        std::string_view piece =
+            s.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
         if (end == std::string_view::npos && piece.find('.') != std::string_view::npos)
         {
             if (!is_ipv4_literal(piece))
@@ -236,7 +237,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
 {
     url u;
     if (text.empty())
-        throw config_error("", "empty url (expected " + detail::scheme_list_text(allowed_schemes) + "host...)");
+        throw config_error("",
+                           "empty url (expected " + detail::scheme_list_text(allowed_schemes) + "host...)");
 
     // Surrounding whitespace and control characters are never valid; they
     // usually come from a copy/paste or an env var with a trailing newline.
@@ -244,7 +246,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
     {
         unsigned char c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f)
-            throw config_error("", std::string("the url contains the control character ") + detail::describe_char(c));
+            throw config_error("", std::string("the url contains the control character ") +
+                                       detail::describe_char(c));
         if (c == ' ')
             throw config_error("", "the url contains a space (percent-encode it as %20)");
     }
@@ -277,7 +280,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
         authority = authority.substr(at + 1);
         auto const colon = userinfo.find(':');
         std::string_view user = userinfo.substr(0, colon);
-        std::string_view pass = colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+        std::string_view pass =
+            colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
         // Never echo the credentials in a message.
         if (!detail::percent_decode(user, u.username))
             throw config_error("", "invalid percent-escape in the url's user name");
@@ -326,7 +330,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
         {
             unsigned char c = static_cast<unsigned char>(ch);
             if (c >= 0x80)
-                throw config_error("", "non-ASCII host name (write internationalized names in punycode, xn--...)");
+                throw config_error(
+                    "", "non-ASCII host name (write internationalized names in punycode, xn--...)");
             if (!(std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'))
                 throw config_error("", std::string("invalid character ") + detail::describe_char(c) +
                                            " in the host");
@@ -342,7 +347,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
         for (char c : port_text)
         {
             if (c < '0' || c > '9')
-                throw config_error("", "bad port \"" + std::string(port_text) + "\" (expected a number in 1..65535)");
+                throw config_error("", "bad port \"" + std::string(port_text) +
+                                           "\" (expected a number in 1..65535)");
             value = value * 10 + unsigned(c - '0');
             if (value > 65535)
                 break;
@@ -362,7 +368,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
     // used in a WebSocket URI, and dropping one silently would hide a typo.
     auto const hash = tail.find('#');
     if (hash != std::string_view::npos)
-        throw config_error("", "a url fragment ('#...') is not allowed (RFC 6455 section 3; percent-encode '#' as %23)");
+        throw config_error(
+            "", "a url fragment ('#...') is not allowed (RFC 6455 section 3; percent-encode '#' as %23)");
     auto const q = tail.find('?');
     std::string_view path = tail.substr(0, q);
     if (q != std::string_view::npos)

@@ -33,29 +33,28 @@ url checked_server_url(config const& cfg)
     char const* scheme = Transport::scheme;
     if (scheme != nullptr && server.scheme != scheme)
     {
-        throw config_error("/url",
-                           std::string("this output's transport serves ") + scheme + ":// urls, but the url is " +
-                               server.scheme + "://" +
-                               (server.scheme == "wss" ? " (use wsout::tls_output, or wsout::make_output to choose "
-                                                         "from the url at run time)"
-                                                       : " (use wsout::plain_output, or wsout::make_output to choose "
-                                                         "from the url at run time)"));
+        throw config_error("/url", std::string("this output's transport serves ") + scheme +
+                                       ":// urls, but the url is " + server.scheme + "://" +
+                                       (server.scheme == "wss"
+                                            ? " (use wsout::tls_output, or wsout::make_output to choose "
+                                              "from the url at run time)"
+                                            : " (use wsout::plain_output, or wsout::make_output to choose "
+                                              "from the url at run time)"));
     }
     return server;
 }
 
 template<class Transport, class Auth>
-std::shared_ptr<output_impl<Transport, Auth>> make_output_impl(boost::asio::any_io_executor ex,
-                                                              config cfg,
-                                                              Transport transport,
-                                                              Auth auth)
+std::shared_ptr<output_impl<Transport, Auth>>
+make_output_impl(boost::asio::any_io_executor ex, config cfg, Transport transport, Auth auth)
 {
     validate(cfg);
     url server = checked_server_url<Transport>(cfg);
     // proxy_url wins; otherwise the environment, as curl reads it.
     auto proxy = select_proxy(cfg, server, process_environment());
     return std::make_shared<output_impl<Transport, Auth>>(std::move(ex), std::move(cfg), std::move(server),
-                                                          std::move(proxy), std::move(transport), std::move(auth));
+                                                          std::move(proxy), std::move(transport),
+                                                          std::move(auth));
 }
 
 } // namespace detail
@@ -63,24 +62,21 @@ std::shared_ptr<output_impl<Transport, Auth>> make_output_impl(boost::asio::any_
 template<class Transport, class Auth>
 websocket_output<Transport, Auth>::websocket_output(executor_type ex, config cfg)
     : websocket_output(ex, cfg, Transport(cfg), Auth(cfg))
-{
-}
+{}
 
 template<class Transport, class Auth>
 websocket_output<Transport, Auth>::websocket_output(boost::asio::io_context& ioc, config cfg)
     : websocket_output(executor_type(ioc.get_executor()), std::move(cfg))
-{
-}
+{}
 
 template<class Transport, class Auth>
-websocket_output<Transport, Auth>::websocket_output(executor_type ex, config cfg, Transport transport, Auth auth)
-    : base_type(detail::make_output_impl<Transport, Auth>(std::move(ex), std::move(cfg), std::move(transport),
-                                                          std::move(auth)))
-{
-}
-
-
-
+websocket_output<Transport, Auth>::websocket_output(executor_type ex,
+                                                    config cfg,
+                                                    Transport transport,
+                                                    Auth auth)
+    : base_type(detail::make_output_impl<Transport, Auth>(
+          std::move(ex), std::move(cfg), std::move(transport), std::move(auth)))
+{}
 
 template<class Transport, class Auth>
 Transport& websocket_output<Transport, Auth>::transport() noexcept

@@ -50,8 +50,8 @@ int main(int argc, char** argv)
                              WSOUT_EXPECTED_VERSION);
 
     // A config parsed from JSON text.
-    wsout::config cfg =
-        wsout::parse_config(std::string_view(R"({"url": "ws://127.0.0.1:9/post/ws", "message_type": "text"})"));
+    wsout::config cfg = wsout::parse_config(
+        std::string_view(R"({"url": "ws://127.0.0.1:9/post/ws", "message_type": "text"})"));
     if (cfg.url != "ws://127.0.0.1:9/post/ws" || cfg.message_type != wsout::message_kind::text)
         return fail(how, "parsed config does not hold the values given");
 

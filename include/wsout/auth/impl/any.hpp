@@ -21,8 +21,8 @@ inline std::variant<none, basic, oauth1, jwt> choose_auth(config const& cfg)
             return;
         if (chosen)
             throw config_error(std::string("/") + name + "/enabled",
-                               std::string("only one of oauth, basic_auth and jwt may be enabled, and ") + chosen +
-                                   " is enabled too");
+                               std::string("only one of oauth, basic_auth and jwt may be enabled, and ") +
+                                   chosen + " is enabled too");
         chosen = name;
     };
     check(cfg.oauth.enabled, "oauth");
@@ -42,8 +42,7 @@ inline std::variant<none, basic, oauth1, jwt> choose_auth(config const& cfg)
 WSOUT_DECL
 any::any(config const& cfg)
     : v_(std::visit([](auto&& p) -> variant_type { return std::move(p); }, detail::choose_auth(cfg)))
-{
-}
+{}
 
 template<class Policy>
 any::variant_type any::wrap(Policy&& p)
@@ -54,13 +53,14 @@ any::variant_type any::wrap(Policy&& p)
                   std::is_same_v<P, jwt>)
         return variant_type(std::in_place_type<P>, std::forward<Policy>(p));
     else
-        return variant_type(std::shared_ptr<custom_base>(std::make_shared<custom_impl<P>>(std::forward<Policy>(p))));
+        return variant_type(
+            std::shared_ptr<custom_base>(std::make_shared<custom_impl<P>>(std::forward<Policy>(p))));
 }
 
 template<class Policy, class>
-any::any(Policy&& policy) : v_(wrap(std::forward<Policy>(policy)))
-{
-}
+any::any(Policy&& policy)
+    : v_(wrap(std::forward<Policy>(policy)))
+{}
 
 WSOUT_DECL
 void any::decorate(handshake_request& req, handshake_info const& info)

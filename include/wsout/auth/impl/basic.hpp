@@ -60,12 +60,14 @@ basic::basic(config const& cfg)
     if (u != std::string::npos)
         throw config_error("/basic_auth/username",
                            std::string("must not contain control characters; found ") +
-                               detail::describe_control_char(b.username[u]) + " at offset " + std::to_string(u));
+                               detail::describe_control_char(b.username[u]) + " at offset " +
+                               std::to_string(u));
     auto const p = detail::find_control_char(b.password);
     if (p != std::string::npos)
         throw config_error("/basic_auth/password",
                            std::string("must not contain control characters; found ") +
-                               detail::describe_control_char(b.password[p]) + " at offset " + std::to_string(p));
+                               detail::describe_control_char(b.password[p]) + " at offset " +
+                               std::to_string(p));
     std::string credentials;
     credentials.reserve(b.username.size() + 1 + b.password.size());
     credentials.append(b.username).push_back(':');

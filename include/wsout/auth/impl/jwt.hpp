@@ -34,7 +34,8 @@ inline std::string read_key_file(std::string const& path, char const* pointer)
     if (!in)
     {
         int const e = errno;
-        throw config_error(pointer, "cannot open \"" + path + "\": " + (e ? std::strerror(e) : "unknown error"));
+        throw config_error(pointer,
+                           "cannot open \"" + path + "\": " + (e ? std::strerror(e) : "unknown error"));
     }
     std::string data;
     char buf[4096];
@@ -59,10 +60,13 @@ inline std::string key_type_name(EVP_PKEY* key)
 } // namespace detail
 
 WSOUT_DECL
-jwt::jwt(config const& cfg) : jwt(cfg, clock_type{}) {}
+jwt::jwt(config const& cfg)
+    : jwt(cfg, clock_type{})
+{}
 
 WSOUT_DECL
-jwt::jwt(config const& cfg, clock_type clock) : clock_(std::move(clock))
+jwt::jwt(config const& cfg, clock_type clock)
+    : clock_(std::move(clock))
 {
     auto const& j = cfg.jwt;
     if (!j.enabled)
@@ -95,7 +99,8 @@ jwt::jwt(config const& cfg, clock_type clock) : clock_(std::move(clock))
     if (hmac)
     {
         if (!j.private_key_file.empty())
-            throw config_error("/jwt/private_key_file", "not used with HS256 (which signs with jwt.secret); remove it");
+            throw config_error("/jwt/private_key_file",
+                               "not used with HS256 (which signs with jwt.secret); remove it");
         if (j.secret.empty())
             throw config_error("/jwt/secret", "required for HS256");
         if (j.secret.size() < 32)
@@ -106,7 +111,8 @@ jwt::jwt(config const& cfg, clock_type clock) : clock_(std::move(clock))
     else
     {
         if (!j.secret.empty())
-            throw config_error("/jwt/secret", "only used with HS256; " + m + " signs with jwt.private_key_file");
+            throw config_error("/jwt/secret",
+                               "only used with HS256; " + m + " signs with jwt.private_key_file");
         if (j.private_key_file.empty())
             throw config_error("/jwt/private_key_file", "required for " + m);
         std::string pem = detail::read_key_file(j.private_key_file, "/jwt/private_key_file");
@@ -120,19 +126,23 @@ jwt::jwt(config const& cfg, clock_type clock) : clock_(std::move(clock))
         if (m[0] == 'R')
         {
             if (!EVP_PKEY_is_a(k, "RSA"))
-                throw config_error("/jwt/private_key_file", m + " needs an RSA private key, got a " + type + " key");
-            if (EVP_PKEY_get_bits(k) < 2048)
                 throw config_error("/jwt/private_key_file",
-                                   m + " needs an RSA key of at least 2048 bits (RFC 7518 section 3.3), got " +
-                                       std::to_string(EVP_PKEY_get_bits(k)));
+                                   m + " needs an RSA private key, got a " + type + " key");
+            if (EVP_PKEY_get_bits(k) < 2048)
+                throw config_error(
+                    "/jwt/private_key_file",
+                    m + " needs an RSA key of at least 2048 bits (RFC 7518 section 3.3), got " +
+                        std::to_string(EVP_PKEY_get_bits(k)));
         }
         else if (m == "ES256")
         {
             char group[64] = {};
             std::size_t len = 0;
             if (!EVP_PKEY_is_a(k, "EC"))
-                throw config_error("/jwt/private_key_file", "ES256 needs an EC P-256 private key, got a " + type + " key");
-            if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &len) != 1 ||
+                throw config_error("/jwt/private_key_file",
+                                   "ES256 needs an EC P-256 private key, got a " + type + " key");
+            if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &len) !=
+                    1 ||
                 (std::strcmp(group, "prime256v1") != 0 && std::strcmp(group, "P-256") != 0))
                 throw config_error("/jwt/private_key_file",
                                    std::string("ES256 needs an EC key on the P-256 curve, got curve ") +
@@ -161,8 +171,9 @@ jwt::jwt(config const& cfg, clock_type clock) : clock_(std::move(clock))
             throw config_error("/jwt/expiry", "must be at least 1s (JWT times are in whole seconds)");
         for (char const* name : {"iat", "exp"})
             if (j.claims.contains(name))
-                throw config_error(std::string("/jwt/claims/") + name,
-                                   "set on each handshake by jwt.expiry; remove it from jwt.claims or unset the expiry");
+                throw config_error(
+                    std::string("/jwt/claims/") + name,
+                    "set on each handshake by jwt.expiry; remove it from jwt.claims or unset the expiry");
     }
 
     nlohmann::json header = {{"alg", alg_}, {"typ", "JWT"}};
@@ -202,7 +213,8 @@ std::int64_t jwt::now() const
 {
     if (clock_)
         return clock_();
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 

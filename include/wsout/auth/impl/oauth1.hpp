@@ -110,7 +110,8 @@ std::string normalize_parameters(parameters params)
 }
 
 WSOUT_DECL
-std::string signature_base_string(std::string_view method, std::string_view base_uri,
+std::string signature_base_string(std::string_view method,
+                                  std::string_view base_uri,
                                   std::string_view normalized_parameters)
 {
     std::string m(method);
@@ -125,7 +126,9 @@ std::string signature_base_string(std::string_view method, std::string_view base
 }
 
 WSOUT_DECL
-std::string sign(signature_method m, std::string_view base_string, std::string_view consumer_secret,
+std::string sign(signature_method m,
+                 std::string_view base_string,
+                 std::string_view consumer_secret,
                  std::string_view token_secret)
 {
     std::string key = encode(consumer_secret);
@@ -133,8 +136,7 @@ std::string sign(signature_method m, std::string_view base_string, std::string_v
     key.append(encode(token_secret));
     switch (m)
     {
-    case signature_method::plaintext:
-        return key;
+    case signature_method::plaintext: return key;
     case signature_method::hmac_sha256:
     {
         std::string mac = wsout::detail::crypto::hmac("SHA256", key, base_string);
@@ -169,11 +171,14 @@ std::string authorization_header(parameters const& oauth_params)
 } // namespace rfc5849
 
 WSOUT_DECL
-oauth1::oauth1(config const& cfg) : oauth1(cfg, clock_type{}, nonce_source{}) {}
+oauth1::oauth1(config const& cfg)
+    : oauth1(cfg, clock_type{}, nonce_source{})
+{}
 
 WSOUT_DECL
 oauth1::oauth1(config const& cfg, clock_type clock, nonce_source nonce)
-    : clock_(std::move(clock)), nonce_(std::move(nonce))
+    : clock_(std::move(clock))
+    , nonce_(std::move(nonce))
 {
     auto const& o = cfg.oauth;
     if (!o.enabled)
@@ -189,8 +194,9 @@ oauth1::oauth1(config const& cfg, clock_type clock, nonce_source nonce)
                            "empty token secret (RFC 5849 section 2.1)");
     auto m = rfc5849::parse_signature_method(o.signature_method);
     if (!m)
-        throw config_error("/oauth/signature_method", "expected \"HMAC-SHA1\", \"HMAC-SHA256\" or \"PLAINTEXT\", got \"" +
-                                                          o.signature_method + "\"");
+        throw config_error("/oauth/signature_method",
+                           "expected \"HMAC-SHA1\", \"HMAC-SHA256\" or \"PLAINTEXT\", got \"" +
+                               o.signature_method + "\"");
     method_ = *m;
     if (!o.request_url.empty())
     {
@@ -216,9 +222,10 @@ oauth1::oauth1(config const& cfg, clock_type clock, nonce_source nonce)
             // validation and the transport.
         }
         if (cleartext)
-            throw config_error("/oauth/signature_method",
-                               "PLAINTEXT sends the secrets themselves; RFC 5849 section 3.4.4 requires TLS, so it "
-                               "needs a wss:// url (use HMAC-SHA1 or HMAC-SHA256 over ws://)");
+            throw config_error(
+                "/oauth/signature_method",
+                "PLAINTEXT sends the secrets themselves; RFC 5849 section 3.4.4 requires TLS, so it "
+                "needs a wss:// url (use HMAC-SHA1 or HMAC-SHA256 over ws://)");
     }
     consumer_key_ = o.consumer_key;
     consumer_secret_ = o.consumer_secret;
