@@ -33,6 +33,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -742,24 +743,40 @@ private:
             if (c.op == opcode::ping)
                 ping_in_write_ = true;
             if (c.op == opcode::ping && is_fence(c.payload.data(), c.payload.size()))
-            {
-                // Everything framed before this ping is covered by it.
-                fence f;
-                f.seq = fence_number(c.payload.data());
-                if (cursor_ < writing_.size())
-                {
-                    f.entry_seq = writing_[cursor_].seq;
-                    f.messages = writing_[cursor_].framed;
-                }
-                else
-                    f.entry_seq = next_entry_seq_;
-                fences_.push_back(f);
-                fence_queued_ = false;
-                framed_since_fence_ = 0;
-                last_fence_time_ = clock::now();
-            }
+                record_fence(fence_number(c.payload.data()));
         }
         controls_.clear();
+    }
+
+    /// A fence ping was framed: everything framed before it is covered.
+    void record_fence(std::uint64_t number)
+    {
+        fence f;
+        f.seq = number;
+        if (cursor_ < writing_.size())
+        {
+            f.entry_seq = writing_[cursor_].seq;
+            f.messages = writing_[cursor_].framed;
+        }
+        else
+            f.entry_seq = next_entry_seq_;
+        fences_.push_back(f);
+        fence_queued_ = false;
+        framed_since_fence_ = 0;
+        last_fence_time_ = clock::now();
+    }
+
+    /// Frame a fence ping between two data frames of the same write. One
+    /// write can carry tens of thousands of small messages; fencing only
+    /// between writes would let a server that fails every few thousand
+    /// messages never confirm anything (it dies before the first fence).
+    void append_inline_fence()
+    {
+        unsigned char payload[fence_payload_size];
+        std::uint64_t number = make_fence_payload(payload);
+        append_frame(opcode::ping, payload, sizeof payload);
+        ping_in_write_ = true;
+        record_fence(number);
     }
 
     void append_data()
@@ -795,6 +812,8 @@ private:
             ++framed_since_fence_;
             if (e.framed == e.count())
                 ++cursor_;
+            if (confirm_ && framed_since_fence_ >= cfg_.delivery.confirm_every_messages && !fence_queued_)
+                append_inline_fence();
         }
     }
 
@@ -897,13 +916,22 @@ private:
         bool overdue = clock::now() - last_fence_time_ >= cfg_.delivery.confirm_interval;
         if (!(burst_over || enough || overdue))
             return;
-        unsigned char payload[9];
+        unsigned char payload[fence_payload_size];
+        make_fence_payload(payload);
+        queue_control(opcode::ping, payload, sizeof payload, false);
+        fence_queued_ = true;
+    }
+
+    static constexpr std::size_t fence_payload_size = 9;
+
+    /// 'F' then the next fence number, big-endian; returns the number.
+    std::uint64_t make_fence_payload(unsigned char (&payload)[fence_payload_size])
+    {
         payload[0] = 'F';
         auto n = ++fence_counter_;
         for (int i = 0; i < 8; ++i)
             payload[1 + i] = static_cast<unsigned char>(n >> (56 - 8 * i));
-        queue_control(opcode::ping, payload, sizeof payload, false);
-        fence_queued_ = true;
+        return n;
     }
 
     void on_fence_pong(std::uint64_t number)
@@ -983,10 +1011,13 @@ private:
             return;
         }
         if (state_ == state::closing && close_sent_ && cursor_ == writing_.size() && queue_empty() &&
-            !writing_in_progress_)
+            !writing_in_progress_ && ended_cleanly(ec))
         {
-            // Everything was sent and we said goodbye; a peer that drops
-            // TCP instead of answering our close frame lost us nothing.
+            // Everything was sent and we said goodbye; a peer that closes
+            // TCP (FIN) instead of answering our close frame read it all:
+            // unread data would have made its kernel send a reset instead.
+            // A reset is reported: messages sent last may never have been
+            // read.
             return finish_close_handshake();
         }
         record_failure(ec, false, std::move(detail));
@@ -1013,6 +1044,13 @@ private:
             return give_up(ec);
         reset_cursor();
         schedule_reconnect(ec, true);
+    }
+
+    /// The peer closed its side in order (FIN, or TLS without close_notify
+    /// after its data), as opposed to a reset or a failure.
+    static bool ended_cleanly(error_code const& ec) noexcept
+    {
+        return ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
     }
 
     bool queue_drained() { return writing_.empty() && queue_empty(); }
