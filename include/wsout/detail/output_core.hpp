@@ -87,6 +87,16 @@ public:
     /// full queue or a refusing output returns false with the reason in
     /// `refused`, the entry untouched.
     virtual bool start_write(write_entry&& e, bool fail_if_full, error_code* refused = nullptr) = 0;
+    /// The fast path of a blocking write of one message: written from the
+    /// calling thread when the output is idle and the transport allows it.
+    /// `not_taken`: nothing happened, take the asynchronous path.
+    /// `done`: the outcome is in `ec` (success: the message was sent).
+    enum class direct_outcome
+    {
+        not_taken,
+        done
+    };
+    virtual direct_outcome write_direct(message_ref, error_code&) { return direct_outcome::not_taken; }
     virtual void start_close(completion c) = 0;
     virtual void abandon() noexcept = 0;
     virtual output_stats stats() const = 0;

@@ -19,6 +19,7 @@
 // next connection; nothing is dropped without a report.
 
 #include <wsout/config.hpp>
+#include <wsout/detail/blocking.hpp>
 #include <wsout/detail/completion.hpp>
 #include <wsout/detail/frame.hpp>
 #include <wsout/detail/output_core.hpp>
@@ -33,6 +34,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -157,6 +159,22 @@ public:
         return true;
     }
 
+    /** The fast path of a blocking write: when the output is open and idle
+        (nothing queued, no write in flight, no confirmation to wait for),
+        the calling thread frames the message and hands it to the socket
+        itself, as a Beast sync write would: one syscall instead of a trip
+        through the strand. While it does, it owns the writer (the write
+        buffer and the mask keys); the strand only reads and queues
+        replies, which go out when the caller is done.
+    */
+    direct_outcome write_direct(message_ref m, error_code& ec) override
+    {
+        if constexpr (has_write_now<Transport>::value)
+            return write_direct_impl(m, ec);
+        else
+            return direct_outcome::not_taken;
+    }
+
     void start_close(completion c) override
     {
         {
@@ -226,6 +244,188 @@ private:
         closing,       // close requested: writes fail with output_closed
         closed         // writes fail with closed_error_
     };
+
+    //--------------------------------------------------------------------
+    // The direct path (caller's thread). Who may use the writer (wbuf_,
+    // keys_, the socket's sending side) is decided under mutex_.
+
+    enum class writer_owner
+    {
+        none,
+        strand, // a pump() is framing or an async write is in flight
+        caller  // write_direct is using it
+    };
+
+    template<class T, class = void>
+    struct has_write_now : std::false_type
+    {};
+    template<class T>
+    struct has_write_now<
+        T,
+        std::void_t<decltype(std::declval<T&>().write_now(std::declval<typename T::stream_type&>(),
+                                                          boost::asio::const_buffer(),
+                                                          std::declval<error_code&>())),
+                    decltype(std::declval<T&>().wait_writable(std::declval<typename T::stream_type&>(),
+                                                              std::chrono::milliseconds(),
+                                                              std::declval<error_code&>()))>> : std::true_type
+    {};
+
+    direct_outcome write_direct_impl(message_ref m, error_code& ec)
+    {
+        if (confirm_ || cfg_.compression || m.size > write_buffer_limit_)
+            return direct_outcome::not_taken;
+        std::shared_ptr<stream_type> s;
+        std::uint64_t gen = 0;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (writer_ != writer_owner::none || in_flight_ != 0 || !direct_stream_ ||
+                accept_state_ != accept_state::accepting)
+                return direct_outcome::not_taken;
+            writer_ = writer_owner::caller;
+            s = direct_stream_;
+            gen = direct_generation_;
+            in_flight_ = 1;
+            in_flight_bytes_ = m.size;
+        }
+        // The writer is ours until released below.
+        opcode op = cfg_.message_type == message_kind::text ? opcode::text : opcode::binary;
+        wbuf_.resize(max_frame_header_size + m.size);
+        auto key = keys_.next();
+        std::size_t h = write_frame_header(wbuf_.data(), op, m.size, key);
+        mask_copy(wbuf_.data() + h, m.data, m.size, key, 0);
+        std::size_t const total = h + m.size;
+        std::size_t done = 0;
+        error_code wec;
+        auto const start = clock::now();
+        for (;;)
+        {
+            done += transport_.write_now(*s, boost::asio::buffer(wbuf_.data() + done, total - done), wec);
+            if (done == total || (wec && wec != boost::asio::error::would_block))
+                break;
+            // The socket is full: wait for room like a sync write, in short
+            // slices so that a connection the strand gave up on (a keepalive
+            // timeout, a read error) is noticed, and within the write timeout.
+            if (direct_abort_.load(std::memory_order_acquire))
+            {
+                wec = boost::asio::error::operation_aborted;
+                break;
+            }
+            auto waited = clock::now() - start;
+            if (cfg_.timeouts.write.count() > 0 && waited >= cfg_.timeouts.write)
+            {
+                wec = error::write_timeout;
+                break;
+            }
+            transport_.wait_writable(*s, std::chrono::milliseconds(10), wec);
+            if (wec && wec != boost::asio::error::timed_out)
+                break;
+            wec = {};
+        }
+        bool const poll_io =
+            done == total && clock::now() - last_direct_poll_ >= std::chrono::milliseconds(1);
+        if (poll_io)
+            last_direct_poll_ = clock::now();
+        if (done == total || done == 0)
+        {
+            bool wake;
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                writer_ = writer_owner::none;
+                in_flight_ = 0;
+                in_flight_bytes_ = 0;
+                if (done == total)
+                {
+                    ++stat_sent_;
+                    stat_sent_bytes_ += m.size;
+                    ++stat_frames_;
+                    ++stat_writes_;
+                }
+                wake = direct_wants_pump_ || !pending_.empty();
+                direct_wants_pump_ = false;
+            }
+            after_direct(s, gen, wake, done == total ? error_code() : wec);
+            if (done == total)
+            {
+                if (poll_io)
+                    poll_own_io_context();
+                ec = {};
+                return direct_outcome::done;
+            }
+            // Nothing of it left: the asynchronous path takes it from here
+            // (and meets the failure, if there was one, itself).
+            return direct_outcome::not_taken;
+        }
+        // Part of the frame went out and the rest cannot follow: this
+        // connection is finished. The message goes first in the queue (it
+        // is older than anything queued since), to be sent again on the
+        // next connection like any unsent message; wait for its outcome.
+        ec = run_blocking(ex_, [&](blocking_handler handler) {
+            write_entry e;
+            e.single = m;
+            e.bytes = m.size;
+            e.done = completion(std::move(handler), ex_);
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                pending_.push_front(std::move(e));
+                writer_ = writer_owner::none;
+                direct_wants_pump_ = false;
+            }
+            after_direct(s, gen, true, wec);
+        });
+        return direct_outcome::done;
+    }
+
+    /// The caller released the writer: let the strand catch up (send what
+    /// queued meanwhile, notice a failure, abort a connection it left).
+    void after_direct(std::shared_ptr<stream_type> const& s, std::uint64_t gen, bool wake, error_code failed)
+    {
+        bool stale = direct_abort_.exchange(false, std::memory_order_acq_rel);
+        if (!wake && !stale && !failed)
+            return;
+        boost::asio::post(strand_, [self = self(), s, gen, stale, failed] {
+            if (stale)
+                self->transport_.abort(*s);
+            else if (failed && gen == self->generation_ &&
+                     (self->state_ == state::open || self->state_ == state::closing))
+                return self->connection_lost(failed);
+            self->pump();
+        });
+    }
+
+    /// A blocking-only user runs nobody's io_context but ours: let timers
+    /// (keepalive) and the reader (pings, the server's close) run now and
+    /// then, as the asynchronous path does on every call.
+    void poll_own_io_context()
+    {
+        if (running_in_this_thread(ex_))
+            return;
+        if (auto* ioc = find_io_context(ex_))
+        {
+            if (ioc->stopped())
+                ioc->restart();
+            ioc->poll();
+        }
+    }
+
+    /// Strand: the connection is no longer usable by the direct path. If
+    /// a caller is writing on it, the socket must stay open until it is
+    /// done (closing it could hand its descriptor to another socket): the
+    /// caller aborts it when it releases the writer.
+    void stop_direct_and_abort()
+    {
+        bool caller_writing;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            direct_stream_.reset();
+            caller_writing = writer_ == writer_owner::caller;
+            if (writer_ == writer_owner::strand)
+                writer_ = writer_owner::none; // the write in flight dies with the connection
+            if (caller_writing)
+                direct_abort_.store(true, std::memory_order_release);
+        }
+        if (stream_ && !caller_writing)
+            transport_.abort(*stream_);
+    }
 
     //--------------------------------------------------------------------
     // Strand-only from here on.
@@ -528,6 +728,11 @@ private:
             stat_retried_ += resent;
         }
         reconnecting_ = false;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            direct_stream_ = stream_;
+            direct_generation_ = generation_;
+        }
         connect_completion_.complete({});
         // Frames may have arrived with the 101 (a server that pings or
         // speaks first): handle them now, not after the next read.
@@ -663,9 +868,8 @@ private:
         controls_.push_back(control_frame{op, std::vector<unsigned char>(data, data + n)});
     }
 
-    void take_pending()
+    void take_pending_locked()
     {
-        std::lock_guard<std::mutex> lock(mutex_);
         while (!pending_.empty())
         {
             writing_.push_back(std::move(pending_.front()));
@@ -681,8 +885,17 @@ private:
             return;
         if (close_sent_ && controls_.empty())
             return;
-        if (!close_sent_)
-            take_pending();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (writer_ == writer_owner::caller)
+            {
+                direct_wants_pump_ = true; // it wakes us when it is done
+                return;
+            }
+            writer_ = writer_owner::strand;
+            if (!close_sent_)
+                take_pending_locked();
+        }
         wbuf_.clear();
         frames_in_write_ = 0;
         // Control frames go between data frames, never inside one.
@@ -699,7 +912,11 @@ private:
             close_sent_ = true;
         }
         if (wbuf_.empty())
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            writer_ = writer_owner::none;
             return;
+        }
         writing_in_progress_ = true;
         write_timed_out_ = false;
         if (cfg_.timeouts.write.count() > 0)
@@ -742,24 +959,40 @@ private:
             if (c.op == opcode::ping)
                 ping_in_write_ = true;
             if (c.op == opcode::ping && is_fence(c.payload.data(), c.payload.size()))
-            {
-                // Everything framed before this ping is covered by it.
-                fence f;
-                f.seq = fence_number(c.payload.data());
-                if (cursor_ < writing_.size())
-                {
-                    f.entry_seq = writing_[cursor_].seq;
-                    f.messages = writing_[cursor_].framed;
-                }
-                else
-                    f.entry_seq = next_entry_seq_;
-                fences_.push_back(f);
-                fence_queued_ = false;
-                framed_since_fence_ = 0;
-                last_fence_time_ = clock::now();
-            }
+                record_fence(fence_number(c.payload.data()));
         }
         controls_.clear();
+    }
+
+    /// A fence ping was framed: everything framed before it is covered.
+    void record_fence(std::uint64_t number)
+    {
+        fence f;
+        f.seq = number;
+        if (cursor_ < writing_.size())
+        {
+            f.entry_seq = writing_[cursor_].seq;
+            f.messages = writing_[cursor_].framed;
+        }
+        else
+            f.entry_seq = next_entry_seq_;
+        fences_.push_back(f);
+        fence_queued_ = false;
+        framed_since_fence_ = 0;
+        last_fence_time_ = clock::now();
+    }
+
+    /// Frame a fence ping between two data frames of the same write. One
+    /// write can carry tens of thousands of small messages; fencing only
+    /// between writes would let a server that fails every few thousand
+    /// messages never confirm anything (it dies before the first fence).
+    void append_inline_fence()
+    {
+        unsigned char payload[fence_payload_size];
+        std::uint64_t number = make_fence_payload(payload);
+        append_frame(opcode::ping, payload, sizeof payload);
+        ping_in_write_ = true;
+        record_fence(number);
     }
 
     void append_data()
@@ -795,6 +1028,8 @@ private:
             ++framed_since_fence_;
             if (e.framed == e.count())
                 ++cursor_;
+            if (confirm_ && framed_since_fence_ >= cfg_.delivery.confirm_every_messages && !fence_queued_)
+                append_inline_fence();
         }
     }
 
@@ -804,6 +1039,10 @@ private:
             return;
         writing_in_progress_ = false;
         write_timer_.cancel();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            writer_ = writer_owner::none;
+        }
         if (ec || write_timed_out_)
             return connection_lost(write_timed_out_ ? make_error_code(error::write_timeout) : ec);
         // Entries before the cursor had every byte written.
@@ -897,13 +1136,22 @@ private:
         bool overdue = clock::now() - last_fence_time_ >= cfg_.delivery.confirm_interval;
         if (!(burst_over || enough || overdue))
             return;
-        unsigned char payload[9];
+        unsigned char payload[fence_payload_size];
+        make_fence_payload(payload);
+        queue_control(opcode::ping, payload, sizeof payload, false);
+        fence_queued_ = true;
+    }
+
+    static constexpr std::size_t fence_payload_size = 9;
+
+    /// 'F' then the next fence number, big-endian; returns the number.
+    std::uint64_t make_fence_payload(unsigned char (&payload)[fence_payload_size])
+    {
         payload[0] = 'F';
         auto n = ++fence_counter_;
         for (int i = 0; i < 8; ++i)
             payload[1 + i] = static_cast<unsigned char>(n >> (56 - 8 * i));
-        queue_control(opcode::ping, payload, sizeof payload, false);
-        fence_queued_ = true;
+        return n;
     }
 
     void on_fence_pong(std::uint64_t number)
@@ -983,17 +1231,19 @@ private:
             return;
         }
         if (state_ == state::closing && close_sent_ && cursor_ == writing_.size() && queue_empty() &&
-            !writing_in_progress_)
+            !writing_in_progress_ && ended_cleanly(ec))
         {
-            // Everything was sent and we said goodbye; a peer that drops
-            // TCP instead of answering our close frame lost us nothing.
+            // Everything was sent and we said goodbye; a peer that closes
+            // TCP (FIN) instead of answering our close frame read it all:
+            // unread data would have made its kernel send a reset instead.
+            // A reset is reported: messages sent last may never have been
+            // read.
             return finish_close_handshake();
         }
         record_failure(ec, false, std::move(detail));
         ++generation_;
         cancel_connection_timers();
-        if (stream_)
-            transport_.abort(*stream_);
+        stop_direct_and_abort();
         writing_in_progress_ = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -1013,6 +1263,13 @@ private:
             return give_up(ec);
         reset_cursor();
         schedule_reconnect(ec, true);
+    }
+
+    /// The peer closed its side in order (FIN, or TLS without close_notify
+    /// after its data), as opposed to a reset or a failure.
+    static bool ended_cleanly(error_code const& ec) noexcept
+    {
+        return ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated;
     }
 
     bool queue_drained() { return writing_.empty() && queue_empty(); }
@@ -1195,8 +1452,7 @@ private:
         record_failure(error::close_timeout, false);
         ++generation_;
         cancel_connection_timers();
-        if (stream_)
-            transport_.abort(*stream_);
+        stop_direct_and_abort();
         fail_everything(error::close_timeout);
         complete_close(error::close_timeout);
     }
@@ -1205,6 +1461,10 @@ private:
     {
         ++generation_;
         cancel_connection_timers();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            direct_stream_.reset();
+        }
         if (!stream_)
             return complete_close({});
         transport_.async_shutdown(*stream_, [self = self(), gen = generation_, keep = stream_](error_code) {
@@ -1245,8 +1505,7 @@ private:
         backoff_timer_.cancel();
         close_timer_.cancel();
         cancel_connection_timers();
-        if (stream_)
-            transport_.abort(*stream_);
+        stop_direct_and_abort();
         fail_everything(ec);
         connect_completion_.complete(ec);
         if (close_completion_)
@@ -1297,6 +1556,14 @@ private:
     output_state public_state_ = output_state::idle;
     failure_info failure_;
     std::shared_ptr<log_hook const> log_;
+    writer_owner writer_ = writer_owner::none;
+    std::shared_ptr<stream_type> direct_stream_; // while open: for write_direct
+    std::uint64_t direct_generation_ = 0;
+    bool direct_wants_pump_ = false;
+    // The strand gave up the connection while a caller was writing on it.
+    std::atomic<bool> direct_abort_{false};
+    // Owned with the writer.
+    clock::time_point last_direct_poll_{};
 
     // Strand only.
     state state_ = state::idle;

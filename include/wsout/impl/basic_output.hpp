@@ -157,6 +157,15 @@ auto basic_output<Core>::async_write(std::string message, CompletionToken&& toke
 template<class Core>
 void basic_output<Core>::write(std::string_view message, error_code& ec)
 {
+    if (detail::running_in_this_thread(impl_->get_executor()))
+    {
+        ec = make_error_code(boost::system::errc::resource_deadlock_would_occur);
+        return;
+    }
+    // An idle output writes from this thread: one syscall, like Beast's
+    // sync write; otherwise the message queues behind the others.
+    if (impl_->write_direct(detail::as_message(message), ec) == detail::output_core::direct_outcome::done)
+        return;
     ec = detail::run_blocking(impl_->get_executor(), [&](detail::blocking_handler h) {
         async_write(boost::asio::const_buffer(message.data(), message.size()), std::move(h));
     });

@@ -9,6 +9,7 @@
 #define WSOUT_TRANSPORT_PLAIN_HPP
 
 #include <wsout/config.hpp>
+#include <wsout/detail/socket_now.hpp>
 #include <wsout/transport/tcp.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -55,6 +56,17 @@ namespace transport {
     @li `static constexpr bool gather_writes`: whether a sequence of many
         buffers is written efficiently (true for a socket, false for TLS,
         which makes one record per buffer). Absent: false.
+    @li The fast path of blocking writes: `std::size_t
+        write_now(stream_type&, boost::asio::const_buffer, error_code&)
+        noexcept` writes what the connection takes at once without
+        blocking (`would_block` when nothing fits), and `void
+        wait_writable(stream_type&, std::chrono::milliseconds, error_code&)
+        noexcept` waits for room (`timed_out` when the time ran out). Both
+        are called from the thread that calls `write`, while the strand may
+        have an `async_read_some` pending on the same stream, but never
+        concurrently with another write or with `abort`. Without them a
+        blocking write takes the asynchronous path, as TLS does (one SSL
+        object cannot read and write from two threads).
 
     A missing or mistyped member is reported by a `static_assert` naming it
     (`<wsout/detail/policy_checks.hpp>`).
@@ -121,6 +133,25 @@ public:
 
     /// Close the socket at once; pending operations complete with `operation_aborted`.
     void abort(stream_type& stream) noexcept { stream.close(); }
+
+#if WSOUT_HAS_SOCKET_NOW
+    /** Write what the socket takes at once, never blocking (the fast path
+        of blocking writes; see the concept above).
+
+        @return The number of bytes written; `ec` is `would_block` when
+        nothing fitted, or the socket's error.
+    */
+    std::size_t write_now(stream_type& stream, boost::asio::const_buffer bytes, error_code& ec) noexcept
+    {
+        return wsout::detail::socket_write_now(stream.socket().native_handle(), bytes, ec);
+    }
+
+    /// Wait up to `limit` for room in the socket's send buffer; `ec` is `timed_out` when none came.
+    void wait_writable(stream_type& stream, std::chrono::milliseconds limit, error_code& ec) noexcept
+    {
+        wsout::detail::socket_wait_writable(stream.socket().native_handle(), limit, ec);
+    }
+#endif
 };
 
 } // namespace transport
