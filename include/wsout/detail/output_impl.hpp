@@ -295,19 +295,28 @@ private:
         }
         // The writer is ours until released below.
         opcode op = cfg_.message_type == message_kind::text ? opcode::text : opcode::binary;
-        wbuf_.resize(max_frame_header_size + m.size);
+        if (direct_capacity_ < max_frame_header_size + m.size)
+        {
+            // Its own buffer, grown to the largest message seen: resizing
+            // wbuf_ would zero-fill it first on every write.
+            direct_capacity_ = std::max<std::size_t>(4096, 2 * (max_frame_header_size + m.size));
+            direct_buf_.reset(new unsigned char[direct_capacity_]);
+        }
+        unsigned char* const buf = direct_buf_.get();
         auto key = keys_.next();
-        std::size_t h = write_frame_header(wbuf_.data(), op, m.size, key);
-        mask_copy(wbuf_.data() + h, m.data, m.size, key, 0);
+        std::size_t h = write_frame_header(buf, op, m.size, key);
+        mask_copy(buf + h, m.data, m.size, key, 0);
         std::size_t const total = h + m.size;
         std::size_t done = 0;
         error_code wec;
-        auto const start = clock::now();
+        std::optional<clock::time_point> start;
         for (;;)
         {
-            done += transport_.write_now(*s, boost::asio::buffer(wbuf_.data() + done, total - done), wec);
+            done += transport_.write_now(*s, boost::asio::buffer(buf + done, total - done), wec);
             if (done == total || (wec && wec != boost::asio::error::would_block))
                 break;
+            if (!start)
+                start = clock::now();
             // The socket is full: wait for room like a sync write, in short
             // slices so that a connection the strand gave up on (a keepalive
             // timeout, a read error) is noticed, and within the write timeout.
@@ -316,7 +325,7 @@ private:
                 wec = boost::asio::error::operation_aborted;
                 break;
             }
-            auto waited = clock::now() - start;
+            auto waited = clock::now() - *start;
             if (cfg_.timeouts.write.count() > 0 && waited >= cfg_.timeouts.write)
             {
                 wec = error::write_timeout;
@@ -327,10 +336,14 @@ private:
                 break;
             wec = {};
         }
-        bool const poll_io =
-            done == total && clock::now() - last_direct_poll_ >= std::chrono::milliseconds(1);
-        if (poll_io)
-            last_direct_poll_ = clock::now();
+        bool poll_io = false;
+        if (done == total)
+        {
+            auto now = clock::now();
+            poll_io = now - last_direct_poll_ >= std::chrono::milliseconds(1);
+            if (poll_io)
+                last_direct_poll_ = now;
+        }
         if (done == total || done == 0)
         {
             bool wake;
@@ -1633,6 +1646,8 @@ private:
     std::atomic<bool> direct_abort_{false};
     // Owned with the writer.
     clock::time_point last_direct_poll_{};
+    std::unique_ptr<unsigned char[]> direct_buf_;
+    std::size_t direct_capacity_ = 0;
 
     // Strand only.
     state state_ = state::idle;
