@@ -185,8 +185,10 @@ TEST_CASE("pipelined async writes allocate nothing per message in steady state",
                                    << " socket writes");
     CHECK(used <= 32 * writes);
     CHECK(used * 10 <= 40000);
+    // The in-process server reads one message at a time: on a busy machine
+    // it may still be tens of thousands behind the kernel.
+    REQUIRE(server.wait_for_messages(total, 60s));
     out.close();
-    REQUIRE(server.wait_for_messages(total, 10s));
 }
 
 TEST_CASE("blocking writes on an idle output allocate nothing per message", "[alloc]")
@@ -206,6 +208,6 @@ TEST_CASE("blocking writes on an idle output allocate nothing per message", "[al
     auto const used = allocations - before;
     WARN("blocking write: " << used << " allocations per 20000 messages");
     CHECK(used <= 20000 / 100);
+    REQUIRE(server.wait_for_messages(22000, 60s));
     out.close();
-    REQUIRE(server.wait_for_messages(22000, 10s));
 }
