@@ -23,6 +23,7 @@
 #include <wsout/detail/completion.hpp>
 #include <wsout/detail/frame.hpp>
 #include <wsout/detail/output_core.hpp>
+#include <wsout/detail/ring.hpp>
 #include <wsout/detail/upgrade.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
@@ -33,6 +34,7 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -147,6 +149,10 @@ public:
             }
             in_flight_ += e.count();
             in_flight_bytes_ += e.bytes;
+            // Handlers stored inline count on the output to keep their
+            // executor's work while messages are in flight.
+            if (!work_)
+                work_.emplace(ex_);
             pending_.push_back(std::move(e));
             if (!kick_posted_)
             {
@@ -289,19 +295,28 @@ private:
         }
         // The writer is ours until released below.
         opcode op = cfg_.message_type == message_kind::text ? opcode::text : opcode::binary;
-        wbuf_.resize(max_frame_header_size + m.size);
+        if (direct_capacity_ < max_frame_header_size + m.size)
+        {
+            // Its own buffer, grown to the largest message seen: resizing
+            // wbuf_ would zero-fill it first on every write.
+            direct_capacity_ = std::max<std::size_t>(4096, 2 * (max_frame_header_size + m.size));
+            direct_buf_.reset(new unsigned char[direct_capacity_]);
+        }
+        unsigned char* const buf = direct_buf_.get();
         auto key = keys_.next();
-        std::size_t h = write_frame_header(wbuf_.data(), op, m.size, key);
-        mask_copy(wbuf_.data() + h, m.data, m.size, key, 0);
+        std::size_t h = write_frame_header(buf, op, m.size, key);
+        mask_copy(buf + h, m.data, m.size, key, 0);
         std::size_t const total = h + m.size;
         std::size_t done = 0;
         error_code wec;
-        auto const start = clock::now();
+        std::optional<clock::time_point> start;
         for (;;)
         {
-            done += transport_.write_now(*s, boost::asio::buffer(wbuf_.data() + done, total - done), wec);
+            done += transport_.write_now(*s, boost::asio::buffer(buf + done, total - done), wec);
             if (done == total || (wec && wec != boost::asio::error::would_block))
                 break;
+            if (!start)
+                start = clock::now();
             // The socket is full: wait for room like a sync write, in short
             // slices so that a connection the strand gave up on (a keepalive
             // timeout, a read error) is noticed, and within the write timeout.
@@ -310,7 +325,7 @@ private:
                 wec = boost::asio::error::operation_aborted;
                 break;
             }
-            auto waited = clock::now() - start;
+            auto waited = clock::now() - *start;
             if (cfg_.timeouts.write.count() > 0 && waited >= cfg_.timeouts.write)
             {
                 wec = error::write_timeout;
@@ -321,10 +336,14 @@ private:
                 break;
             wec = {};
         }
-        bool const poll_io =
-            done == total && clock::now() - last_direct_poll_ >= std::chrono::milliseconds(1);
-        if (poll_io)
-            last_direct_poll_ = clock::now();
+        bool poll_io = false;
+        if (done == total)
+        {
+            auto now = clock::now();
+            poll_io = now - last_direct_poll_ >= std::chrono::milliseconds(1);
+            if (poll_io)
+                last_direct_poll_ = now;
+        }
         if (done == total || done == 0)
         {
             bool wake;
@@ -367,6 +386,8 @@ private:
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 pending_.push_front(std::move(e));
+                if (!work_)
+                    work_.emplace(ex_);
                 writer_ = writer_owner::none;
                 direct_wants_pump_ = false;
             }
@@ -1101,15 +1122,20 @@ private:
             msgs += e.count();
             bytes += e.bytes;
             batches += e.is_batch ? 1 : 0;
-            e.done.complete({});
+            done_batch_.emplace_back(std::move(e.done), error_code());
             writing_.pop_front();
         }
-        std::lock_guard<std::mutex> lock(mutex_);
-        stat_sent_ += msgs;
-        stat_sent_bytes_ += bytes;
-        stat_batch_sent_ += batches;
-        in_flight_ -= msgs;
-        in_flight_bytes_ -= bytes;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            stat_sent_ += msgs;
+            stat_sent_bytes_ += bytes;
+            stat_batch_sent_ += batches;
+            in_flight_ -= msgs;
+            in_flight_bytes_ -= bytes;
+            if (in_flight_ == 0)
+                work_.reset();
+        }
+        flush_completions();
     }
 
     //--------------------------------------------------------------------
@@ -1354,7 +1380,7 @@ private:
     /// Report every accepted message that was not sent as failed with ec.
     void fail_everything(error_code ec)
     {
-        std::deque<write_entry> all;
+        ring<write_entry> all;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             all.swap(pending_);
@@ -1369,7 +1395,7 @@ private:
             bytes += e.bytes;
             failed += e.count() - delivered;
             partly_sent += delivered;
-            e.done.complete(ec);
+            done_batch_.emplace_back(std::move(e.done), ec);
         };
         for (auto& e : writing_)
             fail(e);
@@ -1377,11 +1403,65 @@ private:
             fail(e);
         writing_.clear();
         reset_cursor();
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            in_flight_ -= msgs;
+            in_flight_bytes_ -= bytes;
+            stat_error_ += failed;
+            stat_sent_ += partly_sent;
+            if (in_flight_ == 0)
+                work_.reset();
+        }
+        flush_completions();
+    }
+
+    //--------------------------------------------------------------------
+    // Reporting outcomes: the handlers of one write's messages run from one
+    // function posted to the output's executor, not one post each (a write
+    // can complete tens of thousands of messages).
+
+    using done_item = std::pair<completion, error_code>;
+
+    void flush_completions()
+    {
+        if (done_batch_.empty())
+            return;
+        std::vector<done_item> batch;
+        batch.swap(done_batch_);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            done_batch_.swap(spare_batch_); // keep a used capacity for the next
+        }
+        boost::asio::post(ex_, [self = self(), batch = std::move(batch)]() mutable {
+            self->run_completions(std::move(batch));
+        });
+    }
+
+    void run_completions(std::vector<done_item> batch)
+    {
+        std::size_t i = 0;
+        try
+        {
+            for (; i < batch.size(); ++i)
+                batch[i].first.invoke_or_post(batch[i].second);
+        }
+        catch (...)
+        {
+            // A handler threw (out of io_context::run, as Asio lets it):
+            // the others still run, later.
+            std::vector<done_item> rest;
+            for (++i; i < batch.size(); ++i)
+                rest.emplace_back(std::move(batch[i]));
+            if (!rest.empty())
+                boost::asio::post(ex_, [self = self(), rest = std::move(rest)]() mutable {
+                    self->run_completions(std::move(rest));
+                });
+            throw;
+        }
+        batch.clear();
         std::lock_guard<std::mutex> lock(mutex_);
-        in_flight_ -= msgs;
-        in_flight_bytes_ -= bytes;
-        stat_error_ += failed;
-        stat_sent_ += partly_sent;
+        if (spare_batch_.capacity() < batch.capacity())
+            spare_batch_.swap(batch);
     }
 
     void cancel_connection_timers()
@@ -1543,7 +1623,7 @@ private:
 
     // Shared with producer threads: guarded by mutex_.
     mutable std::mutex mutex_;
-    std::deque<write_entry> pending_;
+    ring<write_entry> pending_;
     bool kick_posted_ = false;
     accept_state accept_state_ = accept_state::not_connected;
     error_code closed_error_;
@@ -1556,6 +1636,8 @@ private:
     output_state public_state_ = output_state::idle;
     failure_info failure_;
     std::shared_ptr<log_hook const> log_;
+    std::optional<boost::asio::executor_work_guard<executor_type>> work_; // while in_flight_ != 0
+    std::vector<std::pair<completion, error_code>> spare_batch_;
     writer_owner writer_ = writer_owner::none;
     std::shared_ptr<stream_type> direct_stream_; // while open: for write_direct
     std::uint64_t direct_generation_ = 0;
@@ -1564,6 +1646,8 @@ private:
     std::atomic<bool> direct_abort_{false};
     // Owned with the writer.
     clock::time_point last_direct_poll_{};
+    std::unique_ptr<unsigned char[]> direct_buf_;
+    std::size_t direct_capacity_ = 0;
 
     // Strand only.
     state state_ = state::idle;
@@ -1585,7 +1669,8 @@ private:
     frame_parser parser_;
     static constexpr std::size_t read_chunk_ = 16 * 1024;
 
-    std::deque<write_entry> writing_;
+    ring<write_entry> writing_;
+    std::vector<std::pair<completion, error_code>> done_batch_;
     std::size_t cursor_ = 0; // entries before it are fully framed
     std::uint64_t next_entry_seq_ = 0;
 
