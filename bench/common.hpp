@@ -121,6 +121,7 @@ struct options
     long gap_us = 100;                               // latency modes: idle gap between messages
     bool nodelay = false;                            // set TCP_NODELAY (Beast and raw clients)
     std::size_t write_size = std::size_t(256) << 10; // raw: bytes per write
+    bool erased = false;                             // wsout: through wsout::make_output
 };
 
 inline std::size_t parse_size(std::string const& s, char const* what)
@@ -179,6 +180,8 @@ inline options parse_options(int argc, char** argv, char const* usage)
             o.nodelay = true;
         else if (a == "--write-size")
             o.write_size = parse_size(need(i), "--write-size");
+        else if (a == "--erased")
+            o.erased = true;
         else if (a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";

@@ -47,7 +47,17 @@ CLIENTS = [
     ("wsout-sync", "wsout `write` loop (blocking, one at a time)", "wsout-bench-client", "sync", []),
     ("wsout-async", "wsout `async_write`, window 1024", "wsout-bench-client", "async", ["--window", "1024"]),
     ("wsout-batch", "wsout `write_batch`", "wsout-bench-client", "batch", []),
+    # the same three through the type-erased wsout::output (wsout::make_output)
+    ("wsout-sync-erased", "wsout::output `write` loop (type-erased)", "wsout-bench-client", "sync",
+     ["--erased"]),
+    ("wsout-async-erased", "wsout::output `async_write`, window 1024 (type-erased)", "wsout-bench-client",
+     "async", ["--window", "1024", "--erased"]),
+    ("wsout-batch-erased", "wsout::output `write_batch` (type-erased)", "wsout-bench-client", "batch",
+     ["--erased"]),
 ]
+# type-erased client -> the template client it is compared with
+ERASED = {"wsout-sync-erased": "wsout-sync", "wsout-async-erased": "wsout-async",
+          "wsout-batch-erased": "wsout-batch"}
 BASELINE = "beast-sync"
 
 LATENCY_CLIENTS = [
@@ -66,7 +76,8 @@ QUICK_COUNTS = {64: 2000, 1024: 1000, 65536: 50, 1048576: 5}
 # (or fewer) messages, so that every run lasts long enough to time and the
 # fixed cost of connection close (tens of ms with Nagle and delayed ACKs)
 # stays small; rates are per second, so the tables compare fairly
-SMALL_COUNT_FACTOR = {"raw": 10, "wsout-async": 4, "wsout-batch": 4}
+SMALL_COUNT_FACTOR = {"raw": 10, "wsout-async": 4, "wsout-batch": 4, "wsout-async-erased": 4,
+                      "wsout-batch-erased": 4}
 
 
 def size_label(n):
@@ -457,6 +468,48 @@ def write_report(out_md, out_json, a, bin_dir, clients, skipped, sizes, transpor
         L.append("")
         L.append("</details>")
         L.append("")
+
+        # the cost of the type erasure: wsout::output (make_output) against
+        # websocket_output<T, A>, per round, then medianed
+        pairs = [(e, t) for e, t in ERASED.items()
+                 if any(c[0] == e for c in clients) and any(c[0] == t for c in clients)]
+        if pairs:
+            L.append("Type-erasure cost (%s): `wsout::output` from `wsout::make_output` against "
+                     "`websocket_output<T, A>` in the same round, median over rounds of the per-round "
+                     "ratio. Throughput: erased / template (1.00 = no cost; the target is within a few "
+                     "percent at 64 B pipelined, i.e. `async_write`). Client CPU per message: erased / "
+                     "template (1.00 = no cost; less sensitive to the machine's other load)." % transport)
+            L.append("")
+            hdr = "| mode |"
+            sep = "|---|"
+            for size in sizes:
+                hdr += " %s msgs/s | %s CPU/msg |" % (size_label(size), size_label(size))
+                sep += "---:|---:|"
+            L.append(hdr + " rounds |")
+            L.append(sep + "---:|")
+
+            def cpu_per_msg(r):
+                return r["client"]["cpu_seconds"] / max(1, r["client"]["count"])
+
+            for e, t in pairs:
+                row = "| %s |" % t.split("-", 1)[1]
+                n = 0
+                for size in sizes:
+                    rates, cpus = [], []
+                    for r in ok:
+                        if r["key"] != e or r["transport"] != transport or r["size"] != size:
+                            continue
+                        base = [b for b in ok if b["key"] == t and b["transport"] == transport
+                                and b["size"] == size and b["round"] == r["round"]]
+                        if base:
+                            rates.append(r["client"]["msgs_per_s"] / base[0]["client"]["msgs_per_s"])
+                            if cpu_per_msg(base[0]) > 0:
+                                cpus.append(cpu_per_msg(r) / cpu_per_msg(base[0]))
+                    n = max(n, len(rates))
+                    row += " %s | %s |" % ("–" if not rates else "%.3f" % median(rates),
+                                           "–" if not cpus else "%.3f" % median(cpus))
+                L.append(row + " %d |" % n)
+            L.append("")
 
     if latency:
         L.append("## Latency of one 64 B message on an idle connection")

@@ -13,12 +13,17 @@
 //                   discards inbound frames, so the latency is the one-way
 //                   figure measured by the sink (run it with --echo); the
 //                   client prints the duration of the write() calls.
+//   --erased        the same modes through the type-erased wsout::output
+//                   that wsout::make_output returns (policies chosen from the
+//                   url at run time: transport::plain or tls, auth::any), to
+//                   measure what the type erasure costs against the template.
 // Binary messages. Timed from just before the first send to the completed
 // close. Prints one JSON line.
 
 #include "common.hpp"
 
 #include <wsout/auth/none.hpp>
+#include <wsout/output.hpp>
 #include <wsout/transport/plain.hpp>
 #include <wsout/websocket_output.hpp>
 #if __has_include(<wsout/transport/tls.hpp>)
@@ -38,7 +43,7 @@ namespace {
 
 char const* const usage = "usage: wsout-bench-client --host H --port P --size N --count N\n"
                           "                          [--mode sync|async|batch|latency] [--tls --ca FILE]\n"
-                          "                          [--window N] [--batch N] [--gap-us N]";
+                          "                          [--window N] [--batch N] [--gap-us N] [--erased]";
 
 wsout::config make_config(bench::options const& o)
 {
@@ -94,12 +99,11 @@ struct pump
     }
 };
 
-template<class Transport>
-int run(bench::options const& o)
+/// Runs `o.mode` with `out` (a websocket_output<T, A> or a wsout::output).
+template<class Output>
+int run_with(net::io_context& ioc, Output& out, bench::options const& o)
 {
-    using output_type = wsout::websocket_output<Transport, wsout::auth::none>;
-    net::io_context ioc;
-    output_type out(ioc, make_config(o));
+    using output_type = Output;
     std::string payload = bench::make_payload(o.size);
     bench::run_timer t;
     std::vector<double> write_us;
@@ -186,7 +190,7 @@ int run(bench::options const& o)
             throw std::invalid_argument("unknown --mode " + o.mode + "\n" + usage);
     }
 
-    auto j = bench::result_line("wsout", o, t);
+    auto j = bench::result_line(o.erased ? "wsout-erased" : "wsout", o, t);
     if (o.mode == "async")
         j.num("window", o.window);
     if (!write_us.empty())
@@ -196,6 +200,23 @@ int run(bench::options const& o)
     return 0;
 }
 
+/// The output with its policies fixed at compile time.
+template<class Transport>
+int run(bench::options const& o)
+{
+    net::io_context ioc;
+    wsout::websocket_output<Transport, wsout::auth::none> out(ioc, make_config(o));
+    return run_with(ioc, out, o);
+}
+
+/// The same through the type-erased output (one virtual call per operation).
+int run_erased(bench::options const& o)
+{
+    net::io_context ioc;
+    wsout::output out = wsout::make_output(ioc, make_config(o));
+    return run_with(ioc, out, o);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -203,6 +224,8 @@ int main(int argc, char** argv)
     try
     {
         bench::options o = bench::parse_options(argc, argv, usage);
+        if (o.erased)
+            return run_erased(o);
         if (!o.tls)
             return run<wsout::transport::plain>(o);
 #ifdef WSOUT_BENCH_HAVE_TLS

@@ -76,13 +76,21 @@ void write_file(fs::path const& p, std::string const& text)
     REQUIRE(out.good());
 }
 
-// auth_server.py on 127.0.0.1, port 0; stopped (SIGTERM, then SIGKILL) by
-// the destructor.
+/// Tag: the argument list is the whole command line (another server).
+struct whole_command
+{};
+
+// auth_server.py (or another server printing the same events) on
+// 127.0.0.1, port 0; stopped (SIGTERM, then SIGKILL) by the destructor.
 class auth_server
 {
 public:
     explicit auth_server(std::vector<std::string> args)
-        : proc_(argv(std::move(args)))
+        : auth_server(whole_command{}, argv(std::move(args)))
+    {}
+
+    auth_server(whole_command, std::vector<std::string> command)
+        : proc_(std::move(command))
     {
         auto line = proc_.read_line(20s);
         REQUIRE(line);
@@ -240,6 +248,109 @@ TEST_CASE("e2e basic: accepted, wrong credentials and no auth give 401", "[auth]
         auto h = srv.next("handshake");
         CHECK(h["ok"] == false);
         CHECK(h["authorization"].is_null());
+    }
+}
+
+namespace {
+
+/// tests/servers/basic_auth_server.js (Node, npm `ws`) demanding these credentials.
+std::vector<std::string> node_basic_server(std::string const& username, std::string const& password)
+{
+    auto ws_module = tests_dir() / "node" / "node_modules" / "ws" / "package.json";
+    INFO("npm package `ws` missing: run `npm ci --prefix tests/node`");
+    REQUIRE(fs::exists(ws_module));
+    return {"node",       (tests_dir() / "servers" / "basic_auth_server.js").string(),
+            "--username", username,
+            "--password", password};
+}
+
+using basic_output_t = wsout::websocket_output<wsout::transport::plain, wsout::auth::basic>;
+
+} // namespace
+
+TEST_CASE("e2e basic against Node: accepted, 401 is permanent, UTF-8 username, empty password",
+          "[auth][e2e][node]")
+{
+    boost::asio::io_context ioc;
+    auto config_with = [](std::string url, std::string user, std::string password) {
+        auto c = base_config(std::move(url));
+        c.basic_auth.enabled = true;
+        c.basic_auth.username = std::move(user);
+        c.basic_auth.password = std::move(password);
+        return c;
+    };
+
+    SECTION("the right credentials are accepted; a wrong password is a permanent 401")
+    {
+        auth_server srv(whole_command{}, node_basic_server("Aladdin", "open sesame"));
+        auto c = config_with(srv.url("/post/ws"), "Aladdin", "open sesame");
+        {
+            basic_output_t out(ioc, c);
+            REQUIRE_FALSE(send_one(out, "hello node basic"));
+            auto h = srv.next("handshake");
+            CHECK(h["ok"] == true);
+            CHECK(h["authorization"] == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+            CHECK(h["username"] == "Aladdin");
+            CHECK(srv.next("message")["data"] == "hello node basic");
+        }
+        {
+            auto wrong = c;
+            wrong.basic_auth.password = "open sesame?";
+            basic_output_t out(ioc, wrong);
+            wsout::error_code ec;
+            out.connect(ec);
+            INFO(ec.message() << " / " << out.last_failure().message);
+            CHECK(is_http_status(ec, 401));
+            CHECK(ec == wsout::condition::handshake_rejected);
+            CHECK(ec == wsout::condition::permanent);
+            auto f = out.last_failure();
+            CHECK(f.step == wsout::transport::connect_step::ws_handshake);
+            CHECK(f.message.find("401") != std::string::npos);
+            CHECK(f.message.find("open sesame?") == std::string::npos);
+            auto h = srv.next("handshake");
+            CHECK(h["ok"] == false);
+            CHECK(h["reason"] == "wrong basic credentials");
+            // Nothing is sent on an output whose connect was refused.
+            out.write("never", ec);
+            CHECK(ec == wsout::error::not_connected);
+        }
+    }
+    SECTION("a username with non-ASCII UTF-8 is sent as UTF-8 octets")
+    {
+        std::string const user = "J\xc3\xbcrgen \xe6\x9d\xb1\xe4\xba\xac";       // Jürgen 東京
+        std::string const password = "p\xc3\xa4ss w\xc3\xb6rd:\xf0\x9f\x94\x91"; // pässwörd:🔑
+        auth_server srv(whole_command{}, node_basic_server(user, password));
+        basic_output_t out(ioc, config_with(srv.url("/post/ws"), user, password));
+        REQUIRE_FALSE(send_one(out, "utf-8"));
+        auto h = srv.next("handshake");
+        CHECK(h["ok"] == true);
+        CHECK(h["username"] == user);
+        // ok: Node decoded base64, then UTF-8, and both halves matched.
+        CHECK(srv.next("message")["data"] == "utf-8");
+    }
+    SECTION("an empty password")
+    {
+        auth_server srv(whole_command{}, node_basic_server("telemetry", ""));
+        auto c = config_with(srv.url("/post/ws"), "telemetry", "");
+        {
+            basic_output_t out(ioc, c);
+            REQUIRE_FALSE(send_one(out, "no password"));
+            auto h = srv.next("handshake");
+            CHECK(h["ok"] == true);
+            CHECK(h["authorization"] == "Basic dGVsZW1ldHJ5Og=="); // base64("telemetry:")
+            CHECK(srv.next("message")["data"] == "no password");
+        }
+        {
+            // ... and a non-empty one where the server wants none is refused.
+            auto wrong = c;
+            wrong.basic_auth.password = "x";
+            basic_output_t out(ioc, wrong);
+            wsout::error_code ec;
+            out.connect(ec);
+            CHECK(is_http_status(ec, 401));
+            CHECK(ec == wsout::condition::permanent);
+            CHECK(srv.next("handshake")["ok"] == false);
+        }
     }
 }
 

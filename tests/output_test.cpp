@@ -1,5 +1,6 @@
 // websocket_output against the in-process Beast server (tests/support/test_server.hpp).
 
+#include <wsout/output.hpp>
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
@@ -7,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -749,4 +752,222 @@ TEST_CASE("confirm mode ping with large batches: progress across many resets", "
         unique.insert(p);
     INFO("received " << server.message_count() << ", retried " << out.stats().output_retried);
     CHECK(unique.size() == 40000);
+}
+
+namespace {
+
+/// Per-message outcomes of try_write's completion handler.
+struct handler_log
+{
+    explicit handler_log(std::size_t n)
+        : calls(n)
+    {}
+    std::vector<std::atomic<int>> calls; // per message: times its handler ran
+    std::atomic<int> ok{0}, failed{0}, inside_try_write{0};
+    std::atomic<bool> in_call{false}; // the caller is inside try_write
+    std::mutex mutex;
+    std::vector<wsout::error_code> errors;
+    std::thread::id caller = std::this_thread::get_id();
+
+    auto handler(std::size_t i)
+    {
+        return [this, i](wsout::error_code ec) {
+            ++calls[i];
+            if (in_call && std::this_thread::get_id() == caller)
+                ++inside_try_write;
+            if (ec)
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                errors.push_back(ec);
+                ++failed;
+            }
+            else
+                ++ok;
+        };
+    }
+
+    bool wait_reported(int n, std::chrono::milliseconds timeout) const
+    {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (ok + failed < n)
+        {
+            if (std::chrono::steady_clock::now() > deadline)
+                return false;
+            std::this_thread::sleep_for(2ms);
+        }
+        return true;
+    }
+};
+
+/// try_write with a handler until the output refuses (the server does not
+/// read); returns the index of the refused message.
+template<class Output>
+std::size_t try_write_until_refused(
+    Output& out, handler_log& log, std::size_t first, std::string const& payload, wsout::error_code& refused)
+{
+    for (std::size_t i = first; i < log.calls.size(); ++i)
+    {
+        log.in_call = true;
+        bool accepted = out.try_write(payload, refused, log.handler(i));
+        log.in_call = false;
+        if (!accepted)
+            return i;
+        CHECK_FALSE(refused);
+    }
+    FAIL("try_write never refused");
+    return log.calls.size();
+}
+
+/// The whole scenario, for websocket_output<T, A> and the type-erased wsout::output alike.
+template<class Output>
+void check_try_write_with_handler(Output& out, wsout_test::ws_server& server)
+{
+    out.connect();
+    handler_log log(200);
+    std::string const payload(1 << 20, 't');
+
+    // 1. The server does not read: accepted until the in-flight limit, then
+    //    refused at once with would_block; the refused handler never runs.
+    wsout::error_code ec;
+    std::size_t const refused1 = try_write_until_refused(out, log, 0, payload, ec);
+    CHECK(ec == wsout::error::would_block);
+    CHECK(refused1 >= 4);
+
+    // 2. The server reads: every accepted message is reported sent, once.
+    server.resume_reading();
+    REQUIRE(log.wait_reported(static_cast<int>(refused1), 20s));
+    REQUIRE(server.wait_for_messages(refused1, 20s));
+    CHECK(log.ok == static_cast<int>(refused1));
+    CHECK(log.failed == 0);
+
+    // 3. Stuck again, then a close that times out: what was accepted and
+    //    not sent is reported failed (close_timeout), still once each.
+    server.pause_reading();
+    std::size_t const refused2 = try_write_until_refused(out, log, refused1 + 1, payload, ec);
+    CHECK(ec == wsout::error::would_block);
+    int const accepted = static_cast<int>(refused2 - 1); // all but the refused1-th
+    wsout::error_code close_ec;
+    out.close(close_ec);
+    CHECK(close_ec == wsout::error::close_timeout);
+    REQUIRE(log.wait_reported(accepted, 20s));
+    CHECK(log.failed >= 1);
+    {
+        std::lock_guard<std::mutex> lock(log.mutex);
+        for (auto const& e : log.errors)
+            CHECK(e == wsout::error::close_timeout);
+    }
+
+    // 4. A closed output refuses with the reason, at once; no handler runs.
+    CHECK_FALSE(out.try_write("late", ec, log.handler(log.calls.size() - 1)));
+    CHECK((ec == wsout::error::not_connected || ec == wsout::error::output_closed));
+
+    std::this_thread::sleep_for(50ms); // a stray late call would show now
+    for (std::size_t i = 0; i < log.calls.size(); ++i)
+    {
+        bool accepted_i = i < refused2 && i != refused1;
+        INFO("message " << i);
+        CHECK(log.calls[i] == (accepted_i ? 1 : 0));
+    }
+    CHECK(log.ok + log.failed == accepted);
+    CHECK(log.inside_try_write == 0); // never run inside the try_write call
+    auto st = out.stats();
+    CHECK(st.output_sent == static_cast<std::uint64_t>(log.ok.load()));
+    CHECK(st.in_flight == 0);
+}
+
+} // namespace
+
+TEST_CASE("try_write with a completion handler: outcome once per accepted message, refusals at once",
+          "[output][try_write]")
+{
+    wsout_test::ws_server_options opts;
+    opts.start_paused = true;
+    opts.receive_buffer_bytes = 4096;
+    wsout_test::ws_server server(opts);
+    io_thread io;
+    auto cfg = config_for(server.url());
+    cfg.max_in_flight = 4;
+    cfg.timeouts.close = 300ms;
+    SECTION("websocket_output<plain, none>")
+    {
+        wsout::plain_output out(io.ioc, cfg);
+        check_try_write_with_handler(out, server);
+    }
+    SECTION("type-erased wsout::output from make_output")
+    {
+        wsout::output out = wsout::make_output(io.ioc, cfg);
+        check_try_write_with_handler(out, server);
+    }
+}
+
+namespace {
+
+/** A Transport policy built by the caller around a socket it already
+    connected: no constructor from the config, no `scheme`, no
+    `gather_writes`; only what the output uses. The connection cannot be
+    made again, so a second attempt fails (reconnecting ends there).
+*/
+class connected_socket
+{
+public:
+    using stream_type = boost::beast::tcp_stream;
+
+    explicit connected_socket(net::ip::tcp::socket s)
+        : socket_(std::move(s))
+    {}
+
+    stream_type make_stream(net::any_io_executor const& ex) const { return stream_type(ex); }
+
+    template<class Handler>
+    void async_connect(stream_type& stream,
+                       wsout::transport::connect_request const&,
+                       wsout::transport::connect_step* step,
+                       Handler&& handler)
+    {
+        wsout::error_code ec;
+        if (socket_.is_open())
+        {
+            *step = wsout::transport::connect_step::tcp_connect;
+            // The stream was made on the output's strand: move the
+            // connection into it rather than the socket (and its executor).
+            auto protocol = socket_.local_endpoint().protocol();
+            stream.socket().assign(protocol, socket_.release(), ec);
+        }
+        else
+            ec = net::error::not_connected;
+        net::post(stream.get_executor(), [h = std::forward<Handler>(handler), ec]() mutable { h(ec); });
+    }
+
+    template<class Handler>
+    void async_shutdown(stream_type& stream, Handler&& handler)
+    {
+        wsout::error_code ignored;
+        stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+        net::post(stream.get_executor(), [h = std::forward<Handler>(handler)]() mutable { h({}); });
+    }
+
+    void abort(stream_type& stream) noexcept { stream.close(); }
+
+private:
+    net::ip::tcp::socket socket_;
+};
+
+} // namespace
+
+TEST_CASE("a ready-made transport needs no config constructor, scheme or gather_writes", "[output][policy]")
+{
+    static_assert(!std::is_constructible<connected_socket, wsout::config const&>::value);
+    wsout_test::ws_server server;
+    net::io_context ioc;
+    net::ip::tcp::socket s(ioc);
+    s.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+
+    wsout::websocket_output<connected_socket, wsout::auth::none> out(
+        ioc.get_executor(), config_for(server.url()), connected_socket(std::move(s)), wsout::auth::none{});
+    out.connect();
+    out.write("over a socket connected by the caller");
+    out.close();
+    REQUIRE(server.wait_for_messages(1, 3000ms));
+    CHECK(server.payloads().front() == "over a socket connected by the caller");
+    CHECK(server.connection_count() == 1);
 }

@@ -57,14 +57,19 @@ template<class Core>
 class basic_output
 {
 public:
+    /// The executor type; the default executor of completion handlers is the output's.
     using executor_type = boost::asio::any_io_executor;
 
     /// Stops everything without blocking; pending operations complete with
     /// `operation_aborted`. Call `close` first for a graceful goodbye.
     ~basic_output();
 
+    /// Move: the new object owns the connection; the moved-from one may only be destroyed or assigned to.
     basic_output(basic_output&&) noexcept = default;
+
+    /// Stop this output (as the destructor does), then take over `other`'s connection.
     basic_output& operator=(basic_output&& other) noexcept;
+
     basic_output(basic_output const&) = delete;
     basic_output& operator=(basic_output const&) = delete;
 
@@ -76,6 +81,9 @@ public:
 
     /** Set the log hook (connect, disconnect, retry, security warnings).
         Thread-safe; takes effect for the next event.
+
+        @param hook Called on the output's strand; an empty hook discards
+        everything. See `wsout::log_hook`.
     */
     void set_log_hook(log_hook hook);
 
@@ -122,6 +130,13 @@ public:
 
     /** Send one message, the caller's bytes used in place.
 
+        Never blocks: when the in-flight limits are reached the message
+        waits in the output (the caller paces itself with the
+        completions). The completion reports the message sent (its last
+        byte was handed to the transport) or failed: `not_connected`,
+        `output_closed`, `retries_exhausted`, `close_timeout`,
+        `operation_aborted` when the output is destroyed, ...
+
         @param message The payload. The memory must stay valid until the
         completion handler is called.
         @param token Completion token; signature `void(error_code)`.
@@ -129,7 +144,8 @@ public:
     template<class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
     auto async_write(boost::asio::const_buffer message, CompletionToken&& token = {});
 
-    /** Send one message the output takes ownership of.
+    /** Send one message the output takes ownership of; see the buffer
+        overload for the outcome.
 
         @param message The payload, moved into the output.
         @param token Completion token; signature `void(error_code)`.
@@ -139,6 +155,9 @@ public:
 
     /** Queue one message without ever waiting.
 
+        @param message The payload, taken by value (to retry a refused
+        message later, pass a copy rather than moving it in).
+        @param ec Cleared when accepted; the refusal reason otherwise.
         @return false with `ec == wsout::error::would_block` when the
         in-flight limits (`max_in_flight`, `max_in_flight_bytes`) are
         reached, or with the reason the output refuses writes; true when
@@ -146,6 +165,33 @@ public:
         `stats()` (and logged when it fails).
     */
     bool try_write(std::string message, error_code& ec);
+
+    /** Queue one message without ever waiting, and be told its outcome.
+
+        Like `try_write(std::string, error_code&)`: the call never blocks,
+        and a refusal is returned at once (`wsout::error::would_block` when
+        the in-flight limits are reached, or the reason the output refuses
+        writes). In addition, an accepted message's outcome is delivered to
+        `handler`, exactly once, as `async_write` would: an empty
+        `error_code` when the message was sent, the error when it failed.
+
+        @param message The payload, taken by value (to retry a refused
+        message later, pass a copy rather than moving it in).
+        @param ec Cleared when the message was accepted; set to the reason
+        when it was refused.
+        @param handler A completion handler with the signature
+        `void(wsout::error_code)`. It runs as if by `boost::asio::post` on
+        its associated executor (by default the output's), never inside
+        this call. When the message is refused the handler is destroyed
+        without being called (the return value is the outcome).
+        @return true when the message was accepted.
+
+        @par Thread Safety
+        May be called concurrently from any thread, including from a
+        completion handler running on the output's executor.
+    */
+    template<class Handler>
+    bool try_write(std::string message, error_code& ec, Handler&& handler);
 
     //------------------------------------------------------------------
     /** Send each element as its own message, in order, and wait.
@@ -157,18 +203,24 @@ public:
     template<class Range>
     void write_batch(Range const& messages);
 
-    /// Send a batch; on failure `ec` is set.
+    /// Send a batch; on failure `ec` is set. See `write_batch(Range const&)`.
     template<class Range>
     void write_batch(Range const& messages, error_code& ec);
 
     /** Send each string as its own message, in order; one completion for
         the whole batch (the first failure, or success).
+
+        @param messages The payloads, moved into the output.
+        @param token Completion token; signature `void(error_code)`.
     */
     template<class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
     auto async_write_batch(std::vector<std::string> messages, CompletionToken&& token = {});
 
     /** Send each buffer as its own message, in order; the memory must stay
         valid until the completion handler is called.
+
+        @param messages The payloads, used in place.
+        @param token Completion token; signature `void(error_code)`.
     */
     template<class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
     auto async_write_batch(std::vector<boost::asio::const_buffer> messages, CompletionToken&& token = {});
@@ -190,7 +242,10 @@ public:
     /// Close; on failure `ec` is set. See `close()`.
     void close(error_code& ec);
 
-    /// Start closing. Signature of the completion: `void(error_code)`.
+    /** Start closing; see `close()`.
+
+        @param token Completion token; signature `void(error_code)`.
+    */
     template<class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
     auto async_close(CompletionToken&& token = {});
 

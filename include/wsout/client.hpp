@@ -65,7 +65,7 @@ enum class client_state
     failed      ///< the first connect failed permanently or gave up; sends are refused with that error
 };
 
-/// "connecting", "connected", "closing", "closed", "failed".
+/// `"connecting"`, `"connected"`, `"closing"`, `"closed"` or `"failed"`.
 inline constexpr char const* to_string(client_state s) noexcept
 {
     switch (s)
@@ -94,9 +94,9 @@ struct client_stats
     std::uint64_t in_flight = 0;        ///< accepted, not yet reported
     std::uint64_t in_flight_bytes = 0;  ///< their payload bytes
     std::uint64_t connect_attempts = 0; ///< first-connect attempts made by the client
-    client_state state = client_state::connecting;
-    error_code last_error; ///< the last failed message's or connect attempt's error
-    output_stats output;   ///< the output's own counters
+    client_state state = client_state::connecting; ///< the state when the snapshot was taken
+    error_code last_error;                         ///< the last failed message's or connect attempt's error
+    output_stats output;                           ///< the output's own counters
 };
 
 /** A WebSocket output with its own I/O thread, for programs without an
@@ -203,8 +203,10 @@ public:
 
     /** Queue one message with a completion callback; see `send(std::string)`.
 
-        @param on_done Called on the I/O thread with the message's outcome,
-        only when the message was accepted.
+        @param message The payload, moved into the client.
+        @param on_done Called once, on the I/O thread, with the message's
+        outcome, only when the message was accepted.
+        @return An empty `error_code` when the message was accepted.
     */
     error_code send(std::string message, send_handler on_done);
 
@@ -217,7 +219,18 @@ public:
     */
     error_code try_send(std::string message);
 
-    /// Queue one message without waiting, with a completion callback.
+    /** Queue one message without waiting, with a completion callback.
+
+        Never blocks; a refusal is returned at once, as by
+        `try_send(std::string)`, and then `on_done` is not called.
+
+        @param message The payload, moved into the client.
+        @param on_done Called once, on the I/O thread, with the outcome of
+        the accepted message (sent, or the error it failed with).
+        @return An empty `error_code` when the message was accepted;
+        `wsout::error::would_block` or the reason the client refuses
+        messages otherwise.
+    */
     error_code try_send(std::string message, send_handler on_done);
 
     /** Queue one message (waiting as `send` does) and get its outcome as a
@@ -270,10 +283,10 @@ public:
     /// A snapshot of the counters and the state. Thread-safe.
     client_stats stats() const;
 
-    /// The output's last failure, described in words.
+    /// The output's last failure, described in words (no secrets). Thread-safe.
     failure_info last_failure() const;
 
-    /// The validated config.
+    /// The validated config. Thread-safe (it never changes).
     config const& get_config() const noexcept;
 
 private:

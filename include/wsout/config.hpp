@@ -61,8 +61,8 @@ private:
 /// `oauth`: OAuth 1.0a (RFC 5849) signing of the handshake request.
 struct oauth_config
 {
-    bool enabled = false;
-    std::string consumer_key;
+    bool enabled = false;            ///< sign the handshake (see `auth::oauth1`)
+    std::string consumer_key;        ///< the client identifier; required when enabled
     std::string consumer_secret;     ///< secret
     std::string access_token;        ///< empty: two-legged OAuth (no `oauth_token`)
     std::string access_token_secret; ///< secret
@@ -76,21 +76,21 @@ struct oauth_config
 /// `basic_auth`: HTTP basic authentication (RFC 7617) on the handshake.
 struct basic_auth_config
 {
-    bool enabled = false;
-    std::string username;
-    std::string password; ///< secret
+    bool enabled = false; ///< send `Authorization: Basic` (see `auth::basic`)
+    std::string username; ///< the user-id, UTF-8; no `:`, no control characters
+    std::string password; ///< secret; may be empty
 };
 
 /// `jwt`: a signed JSON Web Token sent as `Authorization: Bearer <token>`.
 struct jwt_config
 {
-    bool enabled = false;
-    std::string private_key_file;
+    bool enabled = false;         ///< send a signed JWT (see `auth::jwt`)
+    std::string private_key_file; ///< PEM private key for the asymmetric methods; read once
     /// `RS256`, `RS384`, `RS512`, `ES256`, `EdDSA` or `HS256` (with `secret`).
     std::string signing_method;
-    nlohmann::json claims = nlohmann::json::object();
-    nlohmann::json headers = nlohmann::json::object();
-    std::string secret; ///< secret; the HMAC key for HS256
+    nlohmann::json claims = nlohmann::json::object();  ///< the claims set (an object), sent as given
+    nlohmann::json headers = nlohmann::json::object(); ///< extra JOSE header fields (e.g. `kid`)
+    std::string secret;                                ///< secret; the HMAC key for HS256
     /// When non-zero, `iat` and `exp` are set freshly on every handshake.
     duration expiry{0};
 };
@@ -98,22 +98,22 @@ struct jwt_config
 /// One entry of `tls.client_certs`: inline PEM or files.
 struct client_cert_config
 {
-    std::string cert;
-    std::string key; ///< secret
-    std::string cert_file;
-    std::string key_file;
-    std::string password; ///< secret; decrypts an encrypted private key
+    std::string cert;      ///< inline PEM certificate chain (leaf first); or `cert_file`
+    std::string key;       ///< secret; inline PEM private key; or `key_file`
+    std::string cert_file; ///< path of a PEM certificate chain
+    std::string key_file;  ///< path of a PEM private key
+    std::string password;  ///< secret; decrypts an encrypted private key
 };
 
 /// `tls`: the Benthos TLS block, plus `server_name` and `min_version`.
 struct tls_config
 {
-    bool enabled = false;
-    bool skip_cert_verify = false;
-    bool enable_renegotiation = false;
-    std::string root_cas; ///< secret (Benthos marks it so); inline PEM
-    std::string root_cas_file;
-    std::vector<client_cert_config> client_certs;
+    bool enabled = false;              ///< Benthos' switch; a `wss://` url uses TLS either way
+    bool skip_cert_verify = false;     ///< no certificate verification (logged as a warning)
+    bool enable_renegotiation = false; ///< accept server renegotiation (TLS 1.2, RFC 5746 only)
+    std::string root_cas;      ///< secret (Benthos marks it so); inline PEM, replaces the system store
+    std::string root_cas_file; ///< PEM file of CAs, replaces the system store
+    std::vector<client_cert_config> client_certs; ///< for mutual TLS
     /// Overrides the name used for SNI and certificate verification.
     std::string server_name;
     /// Minimum protocol version: `"1.2"` (default) or `"1.3"`.
@@ -123,11 +123,11 @@ struct tls_config
 /// `backoff`: reconnect backoff, Benthos' defaults.
 struct backoff_config
 {
-    duration initial_interval = std::chrono::milliseconds(500);
-    duration max_interval = std::chrono::seconds(1);
+    duration initial_interval = std::chrono::milliseconds(500); ///< the wait before the first retry; > 0
+    duration max_interval = std::chrono::seconds(1);            ///< the longest wait between attempts
     /// 0 retries forever.
     duration max_elapsed_time{0};
-    double multiplier = 1.5;
+    double multiplier = 1.5; ///< each wait is the previous one times this (>= 1), capped
     /// Randomisation factor in [0, 1]: each interval is scaled by a random
     /// factor in [1 - jitter, 1 + jitter].
     double jitter = 0.5;
@@ -136,10 +136,10 @@ struct backoff_config
 /// `timeouts`: each step's limit; 0 disables that limit.
 struct timeouts_config
 {
-    duration connect = std::chrono::seconds(10);
-    duration handshake = std::chrono::seconds(10);
-    duration write = std::chrono::seconds(30);
-    duration close = std::chrono::seconds(5);
+    duration connect = std::chrono::seconds(10);   ///< resolve, TCP, proxy CONNECT and TLS together
+    duration handshake = std::chrono::seconds(10); ///< the HTTP upgrade
+    duration write = std::chrono::seconds(30);     ///< one write, until its bytes reach the kernel
+    duration close = std::chrono::seconds(5);      ///< waiting for the server's close frame after ours
 };
 
 /// `keepalive`: pings on an idle connection and dead-peer detection.
@@ -163,7 +163,7 @@ enum class confirm_mode
 /// `delivery`: the delivery guarantee.
 struct delivery_config
 {
-    confirm_mode confirm = confirm_mode::none;
+    confirm_mode confirm = confirm_mode::none; ///< what "sent" means
     /// A confirmation fence is sent at least every this many messages.
     std::size_t confirm_every_messages = 1000;
     /// ... and at least this often while messages are unconfirmed.
@@ -173,8 +173,8 @@ struct delivery_config
 /// The WebSocket message type used for every message.
 enum class message_kind
 {
-    binary,
-    text
+    binary, ///< opcode 0x2, any bytes
+    text    ///< opcode 0x1; payloads must be valid UTF-8 (servers close the connection otherwise)
 };
 
 /** The configuration of a WebSocket output.
@@ -185,14 +185,15 @@ enum class message_kind
 */
 struct config
 {
+    /// The server: `ws://` or `wss://`, no credentials, no fragment.
     std::string url = "ws://localhost:4195/post/ws";
     /// A Benthos component label, `^[a-z0-9_]+$` or empty.
     std::string label;
 
-    oauth_config oauth;
-    basic_auth_config basic_auth;
-    jwt_config jwt;
-    tls_config tls;
+    oauth_config oauth;           ///< OAuth 1.0a; at most one auth is enabled
+    basic_auth_config basic_auth; ///< HTTP basic auth
+    jwt_config jwt;               ///< JWT bearer token
+    tls_config tls;               ///< TLS settings for `wss://`
 
     /// `http://[user:pass@]host:port`; the userinfo is a secret.
     std::string proxy_url;
@@ -201,14 +202,14 @@ struct config
     /// Offered in `Sec-WebSocket-Protocol`, in order.
     std::vector<std::string> subprotocols;
 
-    message_kind message_type = message_kind::binary;
+    message_kind message_type = message_kind::binary; ///< every message's type
     /// permessage-deflate.
     bool compression = false;
 
-    backoff_config backoff;
-    timeouts_config timeouts;
-    keepalive_config keepalive;
-    delivery_config delivery;
+    backoff_config backoff;     ///< reconnect backoff
+    timeouts_config timeouts;   ///< per-step limits
+    keepalive_config keepalive; ///< pings and dead-peer detection
+    delivery_config delivery;   ///< what "sent" means
 
     /// Messages accepted but not yet reported; writes wait beyond it.
     std::size_t max_in_flight = 8192;
@@ -218,7 +219,10 @@ struct config
     std::size_t max_inbound_message_bytes = std::size_t(16) << 20;
 };
 
+/// Field-by-field equality (secrets included).
 WSOUT_DECL bool operator==(config const& a, config const& b);
+
+/// `!(a == b)`.
 inline bool operator!=(config const& a, config const& b)
 {
     return !(a == b);
@@ -256,8 +260,8 @@ WSOUT_DECL void validate(config const& c);
 /// Whether `to_json` writes secrets or `!!!SECRET_SCRUBBED!!!`.
 enum class secrets
 {
-    scrub,
-    reveal
+    scrub, ///< every non-empty secret reads `!!!SECRET_SCRUBBED!!!`
+    reveal ///< secrets are written as they are (round-trips exactly)
 };
 
 /// The marker Benthos prints instead of a secret.
@@ -284,7 +288,10 @@ WSOUT_DECL duration parse_duration(std::string_view text, std::string const& whe
 /// Format a duration the way Go does (`"1m30s"`, `"500ms"`, `"0s"`).
 WSOUT_DECL std::string format_duration(duration d);
 
+/// `"binary"` or `"text"`, as in the config.
 WSOUT_DECL char const* to_string(message_kind k) noexcept;
+
+/// `"none"`, `"ping"` or `"tcp"`, as in the config.
 WSOUT_DECL char const* to_string(confirm_mode m) noexcept;
 
 } // namespace v1

@@ -17,10 +17,10 @@ inline namespace v1 {
 /// Severity of a log event.
 enum class log_level
 {
-    debug,
-    info,
-    warn,
-    error
+    debug, ///< detail for troubleshooting
+    info,  ///< connected, reconnecting in N, closed
+    warn,  ///< a connection lost or an attempt failed; security checks turned off
+    error  ///< giving up (reconnecting stopped); a user callback threw
 };
 
 /// "debug", "info", "warn", "error".

@@ -26,7 +26,12 @@ inline namespace v1 {
     Made by `make_output` from a config (`ws://` or `wss://`, and whichever
     auth the config enables), or from any `websocket_output<T, A>`, which
     it takes over. It has every operation of `websocket_output` (see
-    `basic_output`), at the cost of one virtual call per operation.
+    `basic_output`), at the cost of one virtual call per operation
+    (measured in `bench/`: `run_bench.py` prints the ratio).
+
+    @par Thread Safety
+    As `websocket_output`: every member function may be called concurrently
+    from any thread.
 
     @par Example
     @code
@@ -39,7 +44,12 @@ inline namespace v1 {
 class output : public basic_output<detail::output_core>
 {
 public:
-    /// Take over a compile-time composed output.
+    /** Take over a compile-time composed output, its connection and
+        everything queued in it.
+
+        @param typed The output to take over; it is left moved-from (it may
+        only be destroyed or assigned to).
+    */
     template<class Transport, class Auth>
     output(websocket_output<Transport, Auth>&& typed) noexcept // NOLINT(google-explicit-constructor)
         : basic_output<detail::output_core>(std::shared_ptr<detail::output_core>(typed.release()))
@@ -50,7 +60,13 @@ public:
     `transport::plain` for `ws://`, `transport::tls` for `wss://`, and
     `auth::any` (oauth, basic_auth, jwt or none, whichever is enabled).
 
-    @throws config_error for any bad setting.
+    No I/O happens until `connect`.
+
+    @param ex The executor the output runs its I/O on.
+    @param cfg The config (validated here).
+    @return The output, type-erased.
+    @throws config_error for any bad setting (the message names the JSON
+    pointer of the bad value).
 */
 inline output make_output(boost::asio::any_io_executor ex, config cfg)
 {
@@ -70,7 +86,10 @@ inline output make_output(boost::asio::any_io_executor ex, config cfg)
     return websocket_output<transport::plain, auth::any>(std::move(ex), std::move(cfg));
 }
 
-/// Build an output running on an io_context; see the executor overload.
+/** Build an output running on an io_context; see the executor overload.
+
+    @throws config_error for any bad setting.
+*/
 inline output make_output(boost::asio::io_context& ioc, config cfg)
 {
     return make_output(boost::asio::any_io_executor(ioc.get_executor()), std::move(cfg));

@@ -19,6 +19,7 @@ namespace wsout {
 inline namespace v1 {
 
 /// Where an output is in its life.
+/// Where an output is in its life (`output_stats::state`).
 enum class output_state
 {
     idle,         ///< never connected, or closed: `connect` may be called
@@ -30,6 +31,7 @@ enum class output_state
 };
 
 /// "idle", "connecting", "open", "reconnecting", "closing", "failed".
+/// `"idle"`, `"connecting"`, `"open"`, `"reconnecting"`, `"closing"` or `"failed"`.
 inline constexpr char const* to_string(output_state s) noexcept
 {
     switch (s)
@@ -63,8 +65,8 @@ struct output_stats
     std::uint64_t frames_written = 0;           ///< data frames written to the transport
     std::uint64_t socket_writes = 0;            ///< write operations on the transport
     std::uint64_t inbound_messages = 0;         ///< messages the server sent (discarded)
-    output_state state = output_state::idle;
-    error_code last_error; ///< the last failure's code
+    output_state state = output_state::idle;    ///< the state when the snapshot was taken
+    error_code last_error;                      ///< the last failure's code
 };
 
 /** The last failure, described for a person.
@@ -75,10 +77,13 @@ struct output_stats
 */
 struct failure_info
 {
+    /// The error (empty when nothing failed yet).
     error_code code;
+    /// The connection step that failed (see `while_connecting`).
     transport::connect_step step = transport::connect_step::resolve;
     /// Whether the failure happened while connecting (step is meaningful).
     bool while_connecting = false;
+    /// The description in words; never holds secrets.
     std::string message;
 };
 

@@ -24,8 +24,9 @@ struct url
 {
     /// Lower-cased scheme: `ws`, `wss`, `http` or `https`.
     std::string scheme;
-    /// Percent-decoded userinfo (`proxy_url` credentials); secrets.
+    /// Percent-decoded user of the userinfo (`proxy_url` credentials); secret.
     std::string username;
+    /// Percent-decoded password of the userinfo; secret.
     std::string password;
     /// The host as written, lower-cased, without brackets for IPv6 literals.
     std::string host;

@@ -8,6 +8,7 @@
 #ifndef WSOUT_WEBSOCKET_OUTPUT_HPP
 #define WSOUT_WEBSOCKET_OUTPUT_HPP
 
+#include <wsout/auth/concept.hpp>
 #include <wsout/auth/none.hpp>
 #include <wsout/basic_output.hpp>
 #include <wsout/config.hpp>
@@ -85,46 +86,72 @@ class output;
 template<class Transport, class Auth>
 class websocket_output : public basic_output<detail::output_impl<Transport, Auth>>
 {
+    // What every constructor needs; the constructors that build a policy
+    // from the config check for that constructor themselves.
     static_assert(detail::check_transport_policy<Transport>());
-    static_assert(detail::check_auth_policy<Auth>());
+    static_assert(auth::check_auth_policy<Auth, false>());
 
     using impl_type = detail::output_impl<Transport, Auth>;
     using base_type = basic_output<impl_type>;
     friend class output;
 
 public:
+    /// The executor type of the output (and the default of its completion handlers).
     using executor_type = boost::asio::any_io_executor;
+    /// The Transport policy.
     using transport_type = Transport;
+    /// The Auth policy.
     using auth_type = Auth;
 
     /** Construct an output. No I/O happens until `connect`.
 
         The config is validated, the url parsed and checked against the
-        transport's scheme, and both policies are built from the config.
+        transport's scheme, and both policies are built from the config
+        (so both need a constructor from `wsout::config const&`; a
+        `static_assert` says so otherwise).
 
+        @param ex The executor the output runs its I/O on (through a strand
+        of it).
+        @param cfg The config; the output keeps its own copy.
         @throws config_error for any bad setting (the message names the JSON
         pointer of the bad value).
     */
     websocket_output(executor_type ex, config cfg);
 
-    /// Construct an output running on an io_context.
+    /** Construct an output running on an io_context.
+
+        @param ioc The io_context; it must outlive the output's operations.
+        @param cfg The config.
+        @throws config_error for any bad setting.
+    */
     websocket_output(boost::asio::io_context& ioc, config cfg);
 
     /** Construct an output with policies built by the caller (e.g. an auth
-        policy with an injected clock, or a transport holding a socket).
+        policy with an injected clock, or a transport holding an
+        already-connected socket). Neither policy needs a constructor from
+        the config here.
 
+        @param ex The executor the output runs its I/O on.
+        @param cfg The config.
+        @param transport The Transport policy object, moved into the output.
+        @param auth The Auth policy object, moved into the output.
         @throws config_error for any bad setting.
     */
     websocket_output(executor_type ex, config cfg, Transport transport, Auth auth);
 
-    /// The transport policy object.
+    /** The transport policy object.
+
+        @par Thread Safety
+        The output calls the policy on its strand; touching it from another
+        thread while the output runs is up to the policy's own safety.
+    */
     Transport& transport() noexcept;
 
-    /// The auth policy object.
+    /// The auth policy object; see `transport()` for thread safety.
     Auth& auth() noexcept;
 };
 
-/// Plain `ws://`, no auth.
+/// Plain `ws://`, no auth. More combinations are in <wsout/outputs.hpp>.
 using plain_output = websocket_output<transport::plain, auth::none>;
 
 } // namespace v1

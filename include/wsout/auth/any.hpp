@@ -38,6 +38,10 @@ namespace auth {
     than one of `oauth.enabled`, `basic_auth.enabled` and `jwt.enabled` is
     true (pointing at the second one), and whatever the chosen policy's
     constructor throws.
+
+    @par Thread Safety
+    Distinct objects: safe. Shared objects: unsafe (like the policies it
+    holds; copies share a custom policy object).
 */
 class any
 {
@@ -45,14 +49,18 @@ public:
     /// Which policy is held.
     enum class kind
     {
-        none,
-        basic,
-        oauth1,
-        jwt,
-        custom
+        none,   ///< `auth::none`: no auth enabled
+        basic,  ///< `auth::basic`
+        oauth1, ///< `auth::oauth1`
+        jwt,    ///< `auth::jwt`
+        custom  ///< a policy object given to the constructor
     };
 
-    /// Chooses from `cfg` as described above.
+    /** Chooses from `cfg` as described above.
+
+        @throws config_error when more than one auth is enabled, or as the
+        chosen policy's constructor does.
+    */
     explicit any(config const& cfg);
 
     /** Holds a user-written policy (or an already built one, e.g. an
@@ -66,7 +74,7 @@ public:
                                       !std::is_same_v<std::decay_t<Policy>, config>>>
     explicit any(Policy&& policy);
 
-    /// Calls the held policy's `decorate`.
+    /// Calls the held policy's `decorate` (and lets its exceptions through).
     void decorate(handshake_request& req, handshake_info const& info);
 
     /// Which policy is held.

@@ -46,6 +46,7 @@ struct is_auth_policy
                          std::is_constructible_v<T, config const&> && detail::has_decorate<T>::value>
 {};
 
+/// `is_auth_policy<T>::value`.
 template<class T>
 inline constexpr bool is_auth_policy_v = is_auth_policy<T>::value;
 
@@ -61,6 +62,8 @@ struct is_auth_policy_object : std::bool_constant<std::is_class_v<T> && std::is_
 /** Checks `T` against the Auth policy concept with one `static_assert` per
     requirement, each saying what is missing and how to add it; returns true
     so it can be used as `static_assert(check_auth_policy<T>())`.
+    `websocket_output` applies it (with `FromConfig` false for the class,
+    true in the constructors that build the policy from the config).
 
     @tparam T The policy type.
     @tparam FromConfig Whether the output constructs `T` from the config

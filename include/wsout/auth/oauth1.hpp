@@ -39,9 +39,9 @@ using parameters = std::vector<std::pair<std::string, std::string>>;
 /// plus `HMAC-SHA256` (a common extension, oauthlib supports it).
 enum class signature_method
 {
-    hmac_sha1,
-    hmac_sha256,
-    plaintext
+    hmac_sha1,   ///< `HMAC-SHA1` (section 3.4.2), the default
+    hmac_sha256, ///< `HMAC-SHA256`
+    plaintext    ///< `PLAINTEXT` (section 3.4.4): the key itself; TLS only
 };
 
 /// `"HMAC-SHA1"`, `"HMAC-SHA256"` or `"PLAINTEXT"`.

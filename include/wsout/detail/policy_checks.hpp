@@ -11,6 +11,7 @@
 // Compile-time checks of user-written policies, so a mistake is reported
 // as one sentence saying what to add instead of pages of template errors.
 
+#include <wsout/auth/concept.hpp>
 #include <wsout/config.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
@@ -18,6 +19,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstdlib>
 #include <type_traits>
 #include <utility>
 
@@ -40,20 +42,42 @@ template<class T>
 struct has_stream_type<T, void_t<typename T::stream_type>> : std::true_type
 {};
 
+// `T::scheme` and `T::gather_writes` are optional: absent means "any
+// scheme" and "no gathered writes". When present they must have the
+// right type (checked below), so a typo is not silently ignored.
 template<class T, class = void>
-struct has_scheme : std::false_type
+struct has_scheme_member : std::false_type
 {};
 template<class T>
-struct has_scheme<T, void_t<decltype(T::scheme)>> : std::is_convertible<decltype(T::scheme), char const*>
+struct has_scheme_member<T, void_t<decltype(T::scheme)>> : std::true_type
 {};
 
 template<class T, class = void>
-struct has_gather_writes : std::false_type
+struct has_gather_writes_member : std::false_type
 {};
 template<class T>
-struct has_gather_writes<T, void_t<decltype(T::gather_writes)>>
-    : std::is_convertible<decltype(T::gather_writes), bool>
+struct has_gather_writes_member<T, void_t<decltype(T::gather_writes)>> : std::true_type
 {};
+
+/// The url scheme a Transport policy serves; nullptr (any) when it has no `scheme`.
+template<class T>
+constexpr char const* transport_scheme() noexcept
+{
+    if constexpr (has_scheme_member<T>::value)
+        return T::scheme;
+    else
+        return nullptr;
+}
+
+/// Whether a Transport policy asks for gathered writes; false when it has no `gather_writes`.
+template<class T>
+constexpr bool transport_gathers_writes() noexcept
+{
+    if constexpr (has_gather_writes_member<T>::value)
+        return static_cast<bool>(T::gather_writes);
+    else
+        return false;
+}
 
 template<class T, class = void>
 struct has_make_stream : std::false_type
@@ -96,30 +120,24 @@ struct has_abort<T, void_t<decltype(std::declval<T&>().abort(std::declval<typena
     : std::true_type
 {};
 
-template<class A, class = void>
-struct has_decorate : std::false_type
-{};
-template<class A>
-struct has_decorate<A,
-                    void_t<decltype(std::declval<A&>().decorate(std::declval<handshake_request&>(),
-                                                                std::declval<handshake_info const&>()))>>
-    : std::true_type
-{};
-
-template<class T>
+/** Checks a Transport policy with one `static_assert` per requirement,
+    each saying what to add. Only what the output uses is required: the
+    constructor from `wsout::config` only when `FromConfig` (the output
+    builds the policy itself); `scheme` and `gather_writes` are optional.
+*/
+template<class T, bool FromConfig = false>
 constexpr bool check_transport_policy()
 {
+    static_assert(
+        std::is_class<T>::value,
+        "wsout Transport policy: must be a class type. See the concept in <wsout/transport/plain.hpp>.");
     static_assert(has_stream_type<T>::value,
                   "wsout Transport policy: add `using stream_type = ...;` (an AsyncStream, e.g. "
                   "boost::beast::tcp_stream). See the concept in <wsout/transport/plain.hpp>.");
+    static_assert(std::is_move_constructible<T>::value,
+                  "wsout Transport policy: must be move-constructible (the output stores it by value).");
     if constexpr (has_stream_type<T>::value)
     {
-        static_assert(has_scheme<T>::value,
-                      "wsout Transport policy: add `static constexpr char const* scheme = \"ws\";` "
-                      "(the url scheme it serves, or nullptr for any).");
-        static_assert(has_gather_writes<T>::value,
-                      "wsout Transport policy: add `static constexpr bool gather_writes = ...;` "
-                      "(false when the stream makes one record per buffer, like TLS).");
         static_assert(
             has_make_stream<T>::value,
             "wsout Transport policy: add `stream_type make_stream(boost::asio::any_io_executor const&)`.");
@@ -135,22 +153,47 @@ constexpr bool check_transport_policy()
         static_assert(
             has_abort<T>::value,
             "wsout Transport policy: add `void abort(stream_type&) noexcept` that closes the connection.");
-        static_assert(
-            std::is_constructible<T, config const&>::value,
-            "wsout Transport policy: add a constructor taking `wsout::config const&`, or construct the "
-            "output with a ready-made transport object.");
     }
+    if constexpr (has_scheme_member<T>::value)
+        static_assert(
+            std::is_convertible<decltype(T::scheme), char const*>::value,
+            "wsout Transport policy: `scheme` must be `static constexpr char const* scheme = \"ws\";` "
+            "(the url scheme it serves, or nullptr for any; or leave it out for any).");
+    if constexpr (has_gather_writes_member<T>::value)
+        static_assert(
+            std::is_convertible<decltype(T::gather_writes), bool>::value,
+            "wsout Transport policy: `gather_writes` must be `static constexpr bool gather_writes = "
+            "...;` (or leave it out).");
+    static_assert(!FromConfig || std::is_constructible<T, config const&>::value,
+                  "wsout Transport policy: this output constructor builds the transport from the config, "
+                  "so add a constructor `explicit T(wsout::config const&)`; or build the transport "
+                  "yourself and pass it to the (executor, config, transport, auth) constructor.");
     return true;
 }
 
-template<class A>
-constexpr bool check_auth_policy()
+/** The Transport policy built from the config, for the output constructors
+    that take no policy objects; a policy without that constructor is a
+    readable `static_assert`.
+*/
+template<class T>
+T transport_from_config(config const& cfg)
 {
-    static_assert(
-        has_decorate<A>::value,
-        "wsout Auth policy: add `void decorate(wsout::handshake_request&, wsout::handshake_info const&)`. "
-        "See the concept in <wsout/auth/none.hpp>.");
-    return true;
+    static_assert(check_transport_policy<T, true>());
+    if constexpr (std::is_constructible<T, config const&>::value)
+        return T(cfg);
+    else
+        std::abort(); // unreachable: the static_assert above failed
+}
+
+/// The Auth policy built from the config; see `transport_from_config`.
+template<class A>
+A auth_from_config(config const& cfg)
+{
+    static_assert(auth::check_auth_policy<A, true>());
+    if constexpr (std::is_constructible<A, config const&>::value)
+        return A(cfg);
+    else
+        std::abort(); // unreachable: the static_assert above failed
 }
 
 } // namespace detail

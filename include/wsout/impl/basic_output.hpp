@@ -10,6 +10,7 @@
 
 #include <wsout/detail/blocking.hpp>
 
+#include <type_traits>
 #include <utility>
 
 namespace wsout {
@@ -182,17 +183,26 @@ void basic_output<Core>::write(std::string_view message)
 template<class Core>
 bool basic_output<Core>::try_write(std::string message, error_code& ec)
 {
+    // The outcome of an accepted message is reported through stats() and
+    // the log hook; nobody waits for it.
+    return try_write(std::move(message), ec, [](error_code) {});
+}
+
+template<class Core>
+template<class Handler>
+bool basic_output<Core>::try_write(std::string message, error_code& ec, Handler&& handler)
+{
+    static_assert(std::is_invocable<std::decay_t<Handler>&&, error_code>::value,
+                  "wsout: try_write's handler must be callable as void(wsout::error_code)");
     detail::write_entry entry;
     entry.owned = std::move(message);
     entry.single_is_owned = true;
     entry.bytes = entry.owned.size();
-    // The outcome of an accepted try_write is reported through stats()
-    // and the log hook; nobody waits for it.
-    entry.done = detail::completion([](error_code) {}, impl_->get_executor());
+    entry.done = detail::completion(std::forward<Handler>(handler), impl_->get_executor());
     ec = {};
-    if (!impl_->start_write(std::move(entry), true, &ec))
-        return false;
-    return true;
+    // A refused entry comes back untouched: its completion is destroyed
+    // without running, and the refusal is this call's result.
+    return impl_->start_write(std::move(entry), true, &ec);
 }
 
 //----------------------------------------------------------------------

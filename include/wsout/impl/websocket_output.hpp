@@ -30,7 +30,7 @@ url checked_server_url(config const& cfg)
             throw config_error("/url", e.problem());
         }
     }();
-    char const* scheme = Transport::scheme;
+    char const* scheme = transport_scheme<Transport>();
     if (scheme != nullptr && server.scheme != scheme)
     {
         throw config_error("/url", std::string("this output's transport serves ") + scheme +
@@ -61,7 +61,8 @@ make_output_impl(boost::asio::any_io_executor ex, config cfg, Transport transpor
 
 template<class Transport, class Auth>
 websocket_output<Transport, Auth>::websocket_output(executor_type ex, config cfg)
-    : websocket_output(ex, cfg, Transport(cfg), Auth(cfg))
+    : websocket_output(
+          ex, cfg, detail::transport_from_config<Transport>(cfg), detail::auth_from_config<Auth>(cfg))
 {}
 
 template<class Transport, class Auth>

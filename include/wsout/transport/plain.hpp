@@ -24,12 +24,7 @@ namespace transport {
     HTTP proxy.
 
     @par The Transport policy concept
-    A Transport policy is a class `T` with:
-    @li `static constexpr char const* scheme`: the url scheme it serves
-        (`"ws"`, `"wss"`), or `nullptr` for any. A mismatch with the
-        config's url is a `config_error` at construction.
-    @li `T(wsout::config const&)`: validates the settings it uses and
-        prepares shared state (e.g. the TLS context); throws `config_error`.
+    A Transport policy is a move-constructible class `T` with:
     @li `using stream_type = ...`: an AsyncStream (`async_read_some`,
         `async_write_some`) whose lowest layer can be closed.
     @li `stream_type make_stream(boost::asio::any_io_executor const& ex)`:
@@ -43,11 +38,25 @@ namespace transport {
         `void(error_code)`.
     @li `void abort(stream_type&) noexcept`: closes the connection at once,
         making every pending operation complete; used for timeouts.
+
+    Needed only when the output builds the policy itself (the constructors
+    taking just an executor and a config, and `make_output`):
+    @li `explicit T(wsout::config const&)`: validates the settings it uses
+        and prepares shared state (e.g. the TLS context); throws
+        `config_error`.
+    A policy built by the caller (for example one holding an
+    already-connected socket) is passed to the
+    `(executor, config, transport, auth)` constructor and needs no such
+    constructor.
+
+    Optional:
+    @li `static constexpr char const* scheme`: the url scheme it serves
+        (`"ws"`, `"wss"`); a mismatch with the config's url is a
+        `config_error` at construction. Absent or `nullptr`: any scheme.
     @li `static constexpr bool gather_writes`: whether a sequence of many
         buffers is written efficiently (true for a socket, false for TLS,
-        which makes one record per buffer); when false the output copies
-        frames into one contiguous buffer.
-    @li Optional, the fast path of blocking writes: `std::size_t
+        which makes one record per buffer). Absent: false.
+    @li The fast path of blocking writes: `std::size_t
         write_now(stream_type&, boost::asio::const_buffer, error_code&)
         noexcept` writes what the connection takes at once without
         blocking (`would_block` when nothing fits), and `void
@@ -59,28 +68,57 @@ namespace transport {
         blocking write takes the asynchronous path, as TLS does (one SSL
         object cannot read and write from two threads).
 
+    A missing or mistyped member is reported by a `static_assert` naming it
+    (`<wsout/detail/policy_checks.hpp>`).
+
     All calls are made on the output's strand, one operation of each kind at
     a time.
+
+    @par Thread Safety
+    `plain` has no state: distinct and shared objects are safe.
 */
 class plain
 {
 public:
+    /// Serves `ws://` urls only.
     static constexpr char const* scheme = "ws";
+    /// A socket writes a sequence of buffers in one system call.
     static constexpr bool gather_writes = true;
 
+    /// A TCP socket (Beast's `tcp_stream`).
     using stream_type = boost::beast::tcp_stream;
 
+    /// A policy with nothing to configure.
     plain() = default;
+
+    /// Nothing in the config concerns plain TCP (the proxy is chosen by the output).
     explicit plain(config const&) {}
 
+    /// A new, unconnected TCP stream on `ex`.
     stream_type make_stream(boost::asio::any_io_executor const& ex) const { return stream_type(ex); }
 
+    /** Resolve and connect, through the proxy's `CONNECT` tunnel when
+        `req.proxy` is set (see `async_connect_tcp`).
+
+        @param stream A stream from `make_stream`.
+        @param req The server, the config and the proxy; valid until completion.
+        @param step Receives the step in progress (`resolve`,
+        `tcp_connect`, `proxy_connect`).
+        @param handler Called with the outcome: `void(error_code)`.
+    */
     template<class Handler>
     void async_connect(stream_type& stream, connect_request const& req, connect_step* step, Handler&& handler)
     {
         async_connect_tcp(stream, req, step, std::forward<Handler>(handler));
     }
 
+    /** Half-close the socket (a FIN) after the WebSocket close handshake.
+
+        Completes at once with success (as if by post); the output then
+        closes the socket with `abort`.
+
+        @param handler Called with the outcome: `void(error_code)`.
+    */
     template<class Handler>
     void async_shutdown(stream_type& stream, Handler&& handler)
     {
@@ -93,14 +131,22 @@ public:
                           [h = std::forward<Handler>(handler)]() mutable { h(error_code{}); });
     }
 
+    /// Close the socket at once; pending operations complete with `operation_aborted`.
     void abort(stream_type& stream) noexcept { stream.close(); }
 
 #if WSOUT_HAS_SOCKET_NOW
+    /** Write what the socket takes at once, never blocking (the fast path
+        of blocking writes; see the concept above).
+
+        @return The number of bytes written; `ec` is `would_block` when
+        nothing fitted, or the socket's error.
+    */
     std::size_t write_now(stream_type& stream, boost::asio::const_buffer bytes, error_code& ec) noexcept
     {
         return wsout::detail::socket_write_now(stream.socket().native_handle(), bytes, ec);
     }
 
+    /// Wait up to `limit` for room in the socket's send buffer; `ec` is `timed_out` when none came.
     void wait_writable(stream_type& stream, std::chrono::milliseconds limit, error_code& ec) noexcept
     {
         wsout::detail::socket_wait_writable(stream.socket().native_handle(), limit, ec);

@@ -45,11 +45,11 @@ struct connect_request
 */
 enum class connect_step
 {
-    resolve,
-    tcp_connect,
-    proxy_connect,
-    tls_handshake,
-    ws_handshake
+    resolve,       ///< resolving the server's (or the proxy's) host name
+    tcp_connect,   ///< the TCP connect
+    proxy_connect, ///< the proxy's `CONNECT` tunnel
+    tls_handshake, ///< the TLS handshake
+    ws_handshake   ///< the WebSocket upgrade (HTTP request and response)
 };
 
 /// "resolve", "tcp connect", "proxy CONNECT", "TLS handshake", "WebSocket handshake".

@@ -67,10 +67,17 @@ namespace transport {
     ("certificate verify failed"). Call `failure_detail` with the stream
     to learn why in words, e.g. "certificate verify failed: certificate has
     expired".
+
+    @par Thread Safety
+    Distinct objects: safe. Shared objects: the const members may be called
+    concurrently; the output calls the others on its strand. Copies share
+    the TLS context, which must not be changed through `context()` while
+    connections are being made.
 */
 class tls
 {
 public:
+    /// Serves `wss://` urls only.
     static constexpr char const* scheme = "wss";
 
     /** False: `asio::ssl::stream` makes one TLS record per buffer of a
