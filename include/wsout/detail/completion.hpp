@@ -79,8 +79,10 @@ private:
         ~base() = default;
     };
 
+    // Deleted only as itself (`delete this`); final, so its public
+    // non-virtual destructor is right. clang-tidy 14 flags final classes too.
     template<class Handler, class IoExecutor>
-    struct model final : base
+    struct model final : base // NOLINT(cppcoreguidelines-virtual-class-destructor)
     {
         using executor_type = boost::asio::associated_executor_t<Handler, IoExecutor>;
 
