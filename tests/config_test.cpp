@@ -23,6 +23,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #ifndef WSOUT_SOURCE_DIR
@@ -36,7 +37,7 @@ namespace {
 
 wsout::env_lookup fake_env(std::map<std::string, std::string> vars)
 {
-    return [vars](std::string const& name) -> std::optional<std::string> {
+    return [vars = std::move(vars)](std::string const& name) -> std::optional<std::string> {
         auto it = vars.find(name);
         if (it == vars.end())
             return std::nullopt;
@@ -751,6 +752,20 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(parse(R"({"basic_auth": {"username": "$HOST ${"}})", env).basic_auth.username == "$HOST ${");
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:}"}})", env).basic_auth.username.empty());
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:a:b}"}})", env).basic_auth.username == "a:b");
+    // Text that is not a reference consults no variable (found by fuzz_env:
+    // "${NAME:" without a closing brace looked NAME up, then kept the text).
+    {
+        std::vector<std::string> asked;
+        wsout::env_lookup const counting = [&](std::string const& name) -> std::optional<std::string> {
+            asked.push_back(name);
+            return std::nullopt;
+        };
+        CHECK(parse(R"({"headers": {"X": "${ok:Y ${EMPT"}})", counting).headers.at("X") == "${ok:Y ${EMPT");
+        CHECK(parse(R"({"headers": {"X": "${{A}} ${ B} $C"}})", counting).headers.at("X") == "${A} ${ B} $C");
+        CHECK(asked.empty());
+        CHECK(parse(R"({"headers": {"X": "${A:d}"}})", counting).headers.at("X") == "d");
+        CHECK(asked == std::vector<std::string>{"A"});
+    }
     // Values are not interpolated again.
     CHECK(
         parse(R"({"basic_auth": {"username": "${V}"}})", fake_env({{"V", "${HOST}"}})).basic_auth.username ==
@@ -887,6 +902,51 @@ TEST_CASE("to_json round-trips", "[config]")
     json const lj = wsout::to_json(lit, wsout::secrets::reveal);
     CHECK(lj["headers"]["X-Template"] == "a ${{NAME}} b ${{X:y}} c ${ not} $");
     CHECK(wsout::parse_config(lj, no_env()) == lit);
+
+    // Literal text that reads as an escape has no escaped form (Benthos'
+    // grammar has none): to_json refuses it at its pointer, without quoting
+    // it, instead of writing a config that reads back as "${NAME}".
+    for (std::string const text : {"${{PASSWORD}}", "a ${{X:y}} b", "${{A}}${B}", "${{A.b_c:}}"})
+    {
+        INFO(text);
+        wsout::config esc;
+        esc.headers["X-Template"] = text;
+        std::string what;
+        try
+        {
+            (void)wsout::to_json(esc, wsout::secrets::reveal);
+        }
+        catch (wsout::config_error const& e)
+        {
+            CHECK(e.pointer() == "/headers/X-Template");
+            what = e.what();
+        }
+        CHECK(what.find("cannot express") != std::string::npos);
+        CHECK(what.find(text) == std::string::npos);
+        // The ADL conversion (scrubbing) refuses it too.
+        CHECK_THROWS_AS(json(esc), wsout::config_error);
+    }
+    // A secret is scrubbed before the check: printing it never fails.
+    wsout::config sec;
+    sec.basic_auth.enabled = true;
+    sec.basic_auth.username = "u";
+    sec.basic_auth.password = "p${{W}}";
+    CHECK(wsout::to_json(sec, wsout::secrets::scrub)["basic_auth"]["password"] == wsout::scrubbed_secret);
+    CHECK_THROWS_AS(wsout::to_json(sec, wsout::secrets::reveal), wsout::config_error);
+    // Text with "${{" that does not read as an escape round-trips.
+    for (std::string const text : {"${{A}", "${{ A}}", "${{}}", "$${{", "${{A:b"})
+    {
+        INFO(text);
+        wsout::config ok;
+        ok.headers["X-T"] = text;
+        CHECK(wsout::parse_config(wsout::to_json(ok, wsout::secrets::reveal), no_env()) == ok);
+    }
+    // The same text from an environment variable: it parses, but it cannot
+    // be written back.
+    wsout::config const from_env =
+        wsout::parse_config(json::parse(R"({"headers": {"X-T": "${V}"}})"), fake_env({{"V", "${{A}}"}}));
+    CHECK(from_env.headers.at("X-T") == "${{A}}");
+    CHECK_THROWS_AS(wsout::to_json(from_env, wsout::secrets::reveal), wsout::config_error);
 
     // Durations with nanosecond precision survive.
     wsout::config d;

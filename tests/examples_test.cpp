@@ -248,6 +248,17 @@ TEST_CASE("pipeline: an unreachable server is a runtime error", "[examples][pipe
     CHECK(r.err.find("error:") != std::string::npos);
 }
 
+#else
+
+TEST_CASE("pipeline: skipped, Asio has no co_await with this compiler", "[examples][pipeline]")
+{
+    // Boost 1.74's Asio enables co_await with clang only through
+    // <experimental/coroutine>, which libstdc++ 12 does not have, so CMake
+    // does not build examples/pipeline (clang 14 + libstdc++). Said here,
+    // not silently dropped.
+    WARN("examples/pipeline was not built: Asio has no co_await with this compiler");
+}
+
 #endif
 
 //------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -27,13 +28,27 @@ namespace net = boost::asio;
 
 namespace {
 
+/// WSOUT_TEST_TIME_SCALE (default 1) stretches the generous timeouts and
+/// waits of these tests, for slow runs such as valgrind (tests/valgrind/run.sh
+/// sets 10). Timeouts under test (a 300 ms handshake timeout, a pong timeout)
+/// keep their values; only the bounds checked around them grow.
+std::chrono::milliseconds scaled(std::chrono::milliseconds d)
+{
+    static long const scale = [] {
+        char const* v = std::getenv("WSOUT_TEST_TIME_SCALE");
+        long n = v ? std::atol(v) : 1;
+        return n < 1 ? 1L : n;
+    }();
+    return d * scale;
+}
+
 wsout::config config_for(std::string const& url)
 {
     wsout::config cfg;
     cfg.url = url;
-    cfg.timeouts.connect = 5s;
-    cfg.timeouts.handshake = 2s;
-    cfg.timeouts.close = 3s;
+    cfg.timeouts.connect = scaled(5s);
+    cfg.timeouts.handshake = scaled(2s);
+    cfg.timeouts.close = scaled(3s);
     return cfg;
 }
 
@@ -49,7 +64,7 @@ std::string pattern(std::size_t n, unsigned seed)
 {
     std::string s(n, '\0');
     for (std::size_t i = 0; i < n; ++i)
-        s[i] = static_cast<char>((i * 131 + seed * 7 + (i >> 8)) & 0xFF);
+        s[i] = static_cast<char>((i * 131 + std::size_t{seed} * 7 + (i >> 8)) & 0xFF);
     return s;
 }
 
@@ -83,7 +98,7 @@ TEST_CASE("sync writes arrive intact, in order, as binary messages", "[output]")
         out.write(m);
     out.close();
 
-    REQUIRE(server.wait_for_messages(sent.size(), 5000ms));
+    REQUIRE(server.wait_for_messages(sent.size(), scaled(5000ms)));
     auto got = server.messages();
     REQUIRE(got.size() == sent.size());
     for (std::size_t i = 0; i < sent.size(); ++i)
@@ -91,7 +106,7 @@ TEST_CASE("sync writes arrive intact, in order, as binary messages", "[output]")
         CHECK_FALSE(got[i].text);
         CHECK(got[i].payload == sent[i]);
     }
-    REQUIRE(server.wait_for_closed(1, 3000ms));
+    REQUIRE(server.wait_for_closed(1, scaled(3000ms)));
     CHECK(server.connection(1).close_code == 1000);
     auto st = out.stats();
     CHECK(st.output_sent == sent.size());
@@ -110,7 +125,7 @@ TEST_CASE("message_type text sends text messages", "[output]")
     out.write("{\"a\":1}");
     out.write("caf\xc3\xa9 \xe2\x98\x83");
     out.close();
-    REQUIRE(server.wait_for_messages(2, 3000ms));
+    REQUIRE(server.wait_for_messages(2, scaled(3000ms)));
     auto got = server.messages();
     CHECK(got[0].text);
     CHECK(got[0].payload == "{\"a\":1}");
@@ -130,7 +145,7 @@ TEST_CASE("write_batch sends each part as its own message, in order", "[output]"
     std::vector<std::string_view> views = {"v1", "v2", "v3"};
     out.write_batch(views);
     out.close();
-    REQUIRE(server.wait_for_messages(503, 5000ms));
+    REQUIRE(server.wait_for_messages(503, scaled(5000ms)));
     auto got = server.payloads();
     for (std::size_t i = 0; i < batch.size(); ++i)
         REQUIRE(got[i] == batch[i]);
@@ -163,10 +178,10 @@ TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
                         out.async_close([&](wsout::error_code ec) { close_ec = ec; });
                 });
         });
-        ioc.run_for(10s);
+        ioc.run_for(scaled(10s));
         CHECK(completed == 2000);
         CHECK_FALSE(close_ec);
-        REQUIRE(server.wait_for_messages(sent.size(), 3000ms));
+        REQUIRE(server.wait_for_messages(sent.size(), scaled(3000ms)));
         CHECK(server.payloads() == sent);
     }
 
@@ -181,10 +196,11 @@ TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
         for (auto& f : futures)
             f.get();
         out.async_close(net::use_future).get();
-        REQUIRE(server.wait_for_messages(100, 3000ms));
+        REQUIRE(server.wait_for_messages(100, scaled(3000ms)));
         CHECK(server.payloads()[99] == "f99");
     }
 
+#if defined(BOOST_ASIO_HAS_CO_AWAIT)
     SECTION("use_awaitable in a coroutine")
     {
         net::io_context ioc;
@@ -205,11 +221,20 @@ TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
                 done = true;
             },
             net::detached);
-        ioc.run_for(10s);
+        ioc.run_for(scaled(10s));
         CHECK(done);
-        REQUIRE(server.wait_for_messages(12, 3000ms));
+        REQUIRE(server.wait_for_messages(12, scaled(3000ms)));
         CHECK(server.payloads().back() == "b2");
     }
+#else
+    // Boost 1.74's Asio enables co_await with g++ >= 10 (<coroutine>), but
+    // with clang only through <experimental/coroutine>, which libstdc++ 12
+    // does not have (clang 14 + libstdc++). Skipped, and said so:
+    SECTION("use_awaitable in a coroutine")
+    {
+        WARN("skipped: Asio has no co_await with this compiler (BOOST_ASIO_HAS_CO_AWAIT unset)");
+    }
+#endif
 }
 
 TEST_CASE("the handshake carries User-Agent, Host, headers and subprotocols", "[output][handshake]")
@@ -305,7 +330,7 @@ TEST_CASE("a server that never answers the upgrade hits the handshake timeout", 
     auto took = std::chrono::steady_clock::now() - start;
     CHECK(ec == wsout::error::handshake_timeout);
     CHECK(ec == wsout::condition::timeout);
-    CHECK(took < 3s);
+    CHECK(took < scaled(3s));
 }
 
 TEST_CASE("bad upgrade answers are told apart", "[output][handshake]")
@@ -366,7 +391,7 @@ TEST_CASE("server pings are answered and server messages discarded", "[output][i
     net::io_context ioc;
     wsout::plain_output out(ioc, config_for(server.url()));
     out.connect();
-    REQUIRE(server.wait_for_upgrades(1, 2000ms));
+    REQUIRE(server.wait_for_upgrades(1, scaled(2000ms)));
     server.send_text("welcome");
     server.send_ping("are-you-there");
     server.send_binary(std::string(100000, 'z'));
@@ -378,7 +403,7 @@ TEST_CASE("server pings are answered and server messages discarded", "[output][i
         ioc.run_for(20ms);
     out.close();
     CHECK(out.stats().inbound_messages == 2);
-    REQUIRE(server.wait_for_messages(20, 2000ms));
+    REQUIRE(server.wait_for_messages(20, scaled(2000ms)));
     CHECK(out.stats().output_connection_lost == 0);
 }
 
@@ -412,7 +437,7 @@ TEST_CASE("a server that closes mid-stream: reconnect, continue in order", "[out
     for (int i = 50; i < 200; ++i)
         out.write(std::to_string(i));
     out.close();
-    REQUIRE(server.wait_for_closed(2, 3000ms));
+    REQUIRE(server.wait_for_closed(2, scaled(3000ms)));
     auto got = server.messages();
     REQUIRE_FALSE(got.empty());
     int previous = -1;
@@ -453,7 +478,7 @@ TEST_CASE("destroying an output with writes pending completes them as aborted", 
             out.async_write(net::buffer(big), [&](wsout::error_code ec) { (ec ? aborted : ok)++; });
         ioc.run_for(200ms);
     }
-    ioc.run_for(1s);
+    ioc.run_for(scaled(1s));
     CHECK(aborted + ok == 64);
     CHECK(aborted > 0);
 }
@@ -498,7 +523,7 @@ std::vector<std::string> send_through_flaky_server(wsout::confirm_mode confirm,
     wsout::error_code close_ec;
     out.close(close_ec);
     stats = out.stats();
-    server.wait_for_closed(ends + 1, 3000ms);
+    server.wait_for_closed(ends + 1, scaled(3000ms));
     return server.payloads();
 }
 
@@ -618,6 +643,7 @@ TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[
     wsout::plain_output out(io.ioc, config_for(server.url()));
     out.connect();
     constexpr int threads = 4, per_thread = 500;
+    constexpr std::size_t total = std::size_t{threads} * per_thread;
     std::vector<std::thread> writers;
     std::atomic<int> failures{0};
     for (int t = 0; t < threads; ++t)
@@ -626,15 +652,14 @@ TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[
             {
                 wsout::error_code ec;
                 auto m = std::to_string(t) + ":" + std::to_string(i);
-                if (i % 3 == 0)
-                    out.write(m, ec);
-                else if (i % 3 == 1)
+                if (i % 3 == 1)
                     out.async_write(m, [&](wsout::error_code e) {
                         if (e)
                             ++failures;
                     });
-                else if (!out.try_write(m, ec))
-                    out.write(m, ec); // full: fall back to waiting
+                // i % 3 == 2: try_write, and when full fall back to waiting
+                else if (i % 3 == 0 || !out.try_write(m, ec))
+                    out.write(m, ec);
                 if (ec)
                     ++failures;
             }
@@ -643,7 +668,7 @@ TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[
         w.join();
     out.close();
     CHECK(failures == 0);
-    REQUIRE(server.wait_for_messages(threads * per_thread, 5000ms));
+    REQUIRE(server.wait_for_messages(total, scaled(5000ms)));
     std::vector<int> next(threads, 0);
     for (auto const& p : server.payloads())
     {
@@ -653,7 +678,7 @@ TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[
         CHECK(i == next[static_cast<std::size_t>(t)]);
         next[static_cast<std::size_t>(t)] = i + 1;
     }
-    CHECK(out.stats().output_sent == threads * per_thread);
+    CHECK(out.stats().output_sent == total);
 }
 
 TEST_CASE("close racing with writes: every write is reported, none vanishes", "[output][threads]")
@@ -686,7 +711,7 @@ TEST_CASE("close racing with writes: every write is reported, none vanishes", "[
         w.join();
     CHECK(other == 0);
     CHECK(out.stats().output_sent == static_cast<std::uint64_t>(ok.load()));
-    REQUIRE(server.wait_for_closed(1, 3000ms));
+    REQUIRE(server.wait_for_closed(1, scaled(3000ms)));
     CHECK(server.message_count() == static_cast<std::size_t>(ok.load()));
 }
 
@@ -704,12 +729,12 @@ TEST_CASE("a dead peer that never answers pings is detected", "[output][keepaliv
     wsout::plain_output out(io.ioc, cfg);
     out.connect();
     auto start = std::chrono::steady_clock::now();
-    while (out.stats().output_connection_lost == 0 && std::chrono::steady_clock::now() - start < 5s)
+    while (out.stats().output_connection_lost == 0 && std::chrono::steady_clock::now() - start < scaled(5s))
         std::this_thread::sleep_for(10ms);
     auto took = std::chrono::steady_clock::now() - start;
     CHECK(out.stats().output_connection_lost == 1);
     CHECK(out.last_failure().code == wsout::error::pong_timeout);
-    CHECK(took < 2s);
+    CHECK(took < scaled(2s));
 }
 
 TEST_CASE("confirm mode ping with large batches: progress across many resets", "[output][confirm]")
@@ -735,14 +760,14 @@ TEST_CASE("confirm mode ping with large batches: progress across many resets", "
         in_flight.push_back(out.async_write_batch(std::move(batch), net::use_future));
         while (in_flight.size() > 4)
         {
-            REQUIRE(in_flight.front().wait_for(20s) == std::future_status::ready);
+            REQUIRE(in_flight.front().wait_for(scaled(20s)) == std::future_status::ready);
             in_flight.front().get();
             in_flight.pop_front();
         }
     }
     while (!in_flight.empty())
     {
-        REQUIRE(in_flight.front().wait_for(20s) == std::future_status::ready);
+        REQUIRE(in_flight.front().wait_for(scaled(20s)) == std::future_status::ready);
         in_flight.front().get();
         in_flight.pop_front();
     }

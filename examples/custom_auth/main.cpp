@@ -27,19 +27,19 @@
 
 int main(int argc, char** argv)
 {
-    if (argc > 2 || (argc == 2 && std::string(argv[1]).rfind("-", 0) == 0))
+    if (argc > 2 || (argc == 2 && argv[1][0] == '-'))
     {
         std::cerr << "usage: WSOUT_BEARER_TOKEN_FILE=FILE | WSOUT_BEARER_TOKEN=TOKEN " << argv[0]
                   << " [ws://url]\n";
         return 2;
     }
-    wsout::config cfg;
-    if (argc == 2)
-        cfg.url = argv[1];
-
-    boost::asio::io_context ioc;
+    // Nothing escapes main: every failure is a message and an exit code.
     try
     {
+        wsout::config cfg;
+        if (argc == 2)
+            cfg.url = argv[1];
+        boost::asio::io_context ioc;
         // The output builds the policy from the config (its constructor reads
         // the environment); a policy built by hand can be passed instead:
         //   websocket_output<...>(ioc.get_executor(), cfg, wsout::transport::plain(cfg),

@@ -124,7 +124,7 @@ private:
 
 } // namespace
 
-int main(int argc, char** argv)
+static int run(int argc, char** argv)
 {
     std::string socket_path, url = "ws://localhost/post/ws";
     bool demo = false;
@@ -190,6 +190,20 @@ int main(int argc, char** argv)
     {
         std::cerr << "wsout-custom-transport: " << e.what() << "\n";
         return 2;
+    }
+    catch (std::exception const& e)
+    {
+        std::cerr << "wsout-custom-transport: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int main(int argc, char** argv)
+{
+    // Nothing escapes main: argument handling and the demo server throw too.
+    try
+    {
+        return run(argc, argv);
     }
     catch (std::exception const& e)
     {

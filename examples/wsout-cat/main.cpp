@@ -269,25 +269,25 @@ int run(options const& o, wsout::config cfg)
 
 int main(int argc, char** argv)
 {
-    options o;
+    // Nothing escapes main: every failure is a message and an exit code.
     try
     {
-        o = parse_args(argc, argv);
-    }
-    catch (usage_error const& e)
-    {
-        std::cerr << "wsout-cat: " << e.message << "\n" << usage_text;
-        return exit_usage;
-    }
-    if (o.schema)
-    {
-        std::cout << wsout::config_schema().dump(2) << "\n";
-        return exit_ok;
-    }
-    wsout::config cfg;
-    try
-    {
-        cfg = effective_config(o);
+        options o;
+        try
+        {
+            o = parse_args(argc, argv);
+        }
+        catch (usage_error const& e)
+        {
+            std::cerr << "wsout-cat: " << e.message << "\n" << usage_text;
+            return exit_usage;
+        }
+        if (o.schema)
+        {
+            std::cout << wsout::config_schema().dump(2) << "\n";
+            return exit_ok;
+        }
+        wsout::config cfg = effective_config(o);
         if (o.print_config)
         {
             std::cout << wsout::to_json(cfg, wsout::secrets::scrub).dump(2) << "\n";

@@ -275,6 +275,12 @@ inline constexpr char const* scrubbed_secret = "!!!SECRET_SCRUBBED!!!";
     the output back does not interpolate it. With `secrets::scrub` every
     non-empty secret (see `docs/config.md`) reads `!!!SECRET_SCRUBBED!!!`;
     for `proxy_url` only the password inside the url is replaced.
+
+    @throws config_error (naming the value's JSON pointer, not its text) when
+    a string holds literal text that interpolation reads as an escape, such
+    as `${{VAR}}` (it would read back as `${VAR}`; Benthos' grammar has no
+    escape for it). Only code or an environment variable's value can put
+    such text into a config. With `secrets::scrub`, secrets are not checked.
 */
 WSOUT_DECL nlohmann::json to_json(config const& c, secrets s);
 

@@ -4,8 +4,9 @@
 #   tests/valgrind/run.sh [BUILD_DIR] [TEST...]
 #
 # BUILD_DIR: a Debug build without sanitizers (default: build-valgrind in the
-# source tree, configured and built here with g++). TESTs default to
-# output_test and hostile_test.
+# source tree, configured and built here with g++). TESTs default to the
+# integration tests output_test, hostile_test and tls_test (tls_test's runs of
+# wsout-cat are child processes, not under valgrind).
 #
 # Fails on any memcheck error: invalid access, uninitialised use, mismatched
 # free, and definite / indirect / possible leaks (--errors-for-leak-kinds, so
@@ -15,8 +16,8 @@
 # then says "memcheck clean" and lists the failed cases.
 #
 # WSOUT_TEST_TIME_SCALE (default 10 here) stretches the generous timeouts of
-# tests that read it (hostile_test); tests tagged [timing] are skipped
-# ("~[timing]"; WSOUT_VALGRIND_FILTER overrides the Catch2 filter).
+# tests that read it (output_test, hostile_test); tests tagged [timing] are
+# skipped ("~[timing]"; WSOUT_VALGRIND_FILTER overrides the Catch2 filter).
 # No suppressions are used: none was needed.
 set -euo pipefail
 
@@ -25,7 +26,7 @@ src=$(cd "$here/../.." && pwd)
 build=${1:-$src/build-valgrind}
 shift || true
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(output_test hostile_test)
+[ ${#tests[@]} -eq 0 ] && tests=(output_test hostile_test tls_test)
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   launcher=()

@@ -93,9 +93,11 @@ private:
     template<class Policy>
     struct custom_impl final : custom_base
     {
-        template<class P>
-        explicit custom_impl(P&& p)
-            : policy(std::forward<P>(p))
+        explicit custom_impl(Policy const& p)
+            : policy(p)
+        {}
+        explicit custom_impl(Policy&& p)
+            : policy(std::move(p))
         {}
         void decorate(handshake_request& req, handshake_info const& info) override
         {

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -81,9 +82,9 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
             continue;
         }
         std::string name(in.substr(i + 2, j - (i + 2)));
-        std::optional<std::string> value = env ? env(name) : std::nullopt;
         if (in[j] == '}')
         {
+            std::optional<std::string> value = env ? env(name) : std::nullopt;
             if (!value)
                 throw config_error(where, "environment variable " + name +
                                               " is not set (set it, or write ${" + name +
@@ -96,9 +97,12 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
             std::size_t close = in.find('}', j + 1);
             if (close == std::string_view::npos)
             {
-                out += in[i++];
+                out += in[i++]; // no closing brace: not a reference
                 continue;
             }
+            // Looked up only now: text that is not a reference consults
+            // nothing (found by fuzz_env).
+            std::optional<std::string> value = env ? env(name) : std::nullopt;
             if (value && !value->empty())
                 out += *value;
             else
@@ -141,8 +145,14 @@ inline void interpolate_json(nlohmann::json& j,
 }
 
 // The inverse of interpolation for literal text: every "${NAME}" or
-// "${NAME:default}" becomes "${{NAME}}" / "${{NAME:default}}".
-inline std::string escape_interpolation(std::string_view in)
+// "${NAME:default}" becomes "${{NAME}}" / "${{NAME:default}}", so that
+// interpolating the result gives `in` back. Returns nothing when `in` has no
+// such form: text that interpolation reads as an escape, such as a literal
+// "${{NAME}}", always comes back as "${NAME}". Benthos, whose grammar wsout
+// follows, has no escape for its own escape (its second pass rewrites every
+// "${{NAME}}" in the result, wherever it came from), so there is nothing to
+// write instead.
+inline std::optional<std::string> escape_interpolation(std::string_view in)
 {
     std::string out;
     std::size_t i = 0;
@@ -168,20 +178,53 @@ inline std::string escape_interpolation(std::string_view in)
         }
         out += in[i++];
     }
+    // Check the round trip instead of characterising the texts that fail
+    // it: reading `out` back must give `in`, with no variable consulted.
+    if (out.find("${") != std::string::npos)
+    {
+        bool substituted = false;
+        try
+        {
+            if (interpolate_string(out, env_lookup{}, "", substituted) != in || substituted)
+                return std::nullopt;
+        }
+        catch (config_error const&)
+        {
+            return std::nullopt;
+        }
+    }
     return out;
 }
 
-inline void escape_interpolation_json(nlohmann::json& j)
+// Escapes every string value of `j` in place (object keys are never
+// interpolated, so they are left alone). A value without an escaped form
+// (see escape_interpolation) is refused with a config_error at its pointer,
+// so that a config is never written that reads back as something else. The
+// value itself is not quoted: it may be a secret.
+inline void escape_interpolation_json(nlohmann::json& j, std::string const& where)
 {
     if (j.is_string())
     {
         auto const& s = j.get_ref<std::string const&>();
-        if (s.find("${") != std::string::npos)
-            j = escape_interpolation(s);
+        if (s.find("${") == std::string::npos)
+            return;
+        std::optional<std::string> escaped = escape_interpolation(s);
+        if (!escaped)
+            throw config_error(where, "the value holds literal text of the form ${{NAME}}, which a config "
+                                      "cannot express: reading it back gives ${NAME} (Benthos' "
+                                      "interpolation has no escape for its own escape)");
+        j = std::move(*escaped);
     }
-    else if (j.is_object() || j.is_array())
-        for (auto& v : j)
-            escape_interpolation_json(v);
+    else if (j.is_object())
+    {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            escape_interpolation_json(it.value(), pointer_join(where, it.key()));
+    }
+    else if (j.is_array())
+    {
+        for (std::size_t k = 0; k < j.size(); ++k)
+            escape_interpolation_json(j[k], pointer_join(where, k));
+    }
 }
 
 } // namespace detail

@@ -832,11 +832,13 @@ WSOUT_DECL nlohmann::json to_json(config const& c, secrets s)
 {
     auto const& fields = detail::config_fields();
     nlohmann::json j = detail::write_object(fields, &c);
-    // A value holding "${VAR}" literally is written as "${{VAR}}", so that
-    // parsing the output gives the value back instead of interpolating it.
-    detail::escape_interpolation_json(j);
+    // Scrubbed first, so that a secret is never refused below.
     if (s == secrets::scrub)
         detail::scrub_json(fields, j);
+    // A value holding "${VAR}" literally is written as "${{VAR}}", so that
+    // parsing the output gives the value back instead of interpolating it;
+    // a value with no such form is refused (config_error).
+    detail::escape_interpolation_json(j, "");
     return j;
 }
 

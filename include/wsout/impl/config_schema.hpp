@@ -295,7 +295,10 @@ WSOUT_DECL std::string config_reference_markdown()
         "convention; `wsout::secrets::reveal` prints them and round-trips exactly: "
         "`parse_config(to_json(cfg, secrets::reveal)) == cfg`. Every field is printed, durations in Go's "
         "format, sizes as integers; a value that holds `${VAR}` literally is printed as `${{VAR}}` so that "
-        "reading the output back does not interpolate it. Secrets are marked below.\n\n";
+        "reading the output back does not interpolate it. A value holding the literal text `${{VAR}}` "
+        "(possible from code or from a variable's value) cannot be printed that way, as Benthos' grammar "
+        "has no escape for it: printing fails with a config error naming its pointer (secrets are "
+        "scrubbed first, so only `reveal` can fail on one). Secrets are marked below.\n\n";
     out +=
         "## Examples\n\n"
         "`examples/configs/` holds configs that the tests parse and check against the schema:\n\n"

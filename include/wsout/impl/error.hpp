@@ -17,7 +17,10 @@ namespace detail {
 
 char const* http_reason(unsigned status) noexcept;
 
-class error_category_impl : public boost::system::error_category
+// Final, so its public non-virtual destructor is right (Boost.System's is
+// protected); clang-tidy 14 flags final classes too (later versions do not).
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
+class error_category_impl final : public boost::system::error_category
 {
 public:
     char const* name() const noexcept override { return "wsout"; }
@@ -74,7 +77,10 @@ public:
     }
 };
 
-class http_status_category_impl : public boost::system::error_category
+// Final, so its public non-virtual destructor is right (Boost.System's is
+// protected); clang-tidy 14 flags final classes too (later versions do not).
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
+class http_status_category_impl final : public boost::system::error_category
 {
 public:
     char const* name() const noexcept override { return "wsout.http_status"; }
@@ -97,7 +103,10 @@ public:
     }
 };
 
-class proxy_status_category_impl : public boost::system::error_category
+// Final, so its public non-virtual destructor is right (Boost.System's is
+// protected); clang-tidy 14 flags final classes too (later versions do not).
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
+class proxy_status_category_impl final : public boost::system::error_category
 {
 public:
     char const* name() const noexcept override { return "wsout.proxy_status"; }
@@ -120,7 +129,10 @@ public:
     }
 };
 
-class condition_category_impl : public boost::system::error_category
+// Final, so its public non-virtual destructor is right (Boost.System's is
+// protected); clang-tidy 14 flags final classes too (later versions do not).
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
+class condition_category_impl final : public boost::system::error_category
 {
 public:
     char const* name() const noexcept override { return "wsout.condition"; }

@@ -84,7 +84,8 @@ WSOUT_DECL std::string proxy_scrub(std::string message, std::string_view text)
     auto const start = text.find("://");
     auto const from = start == std::string_view::npos ? 0 : start + 3;
     auto const end = text.find_first_of("/?#", from);
-    auto const authority = text.substr(from, end == std::string_view::npos ? text.npos : end - from);
+    auto const authority =
+        text.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from);
     auto const at = authority.rfind('@');
     if (at == std::string_view::npos || at == 0)
         return message;

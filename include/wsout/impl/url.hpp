@@ -89,8 +89,7 @@ inline bool is_ipv6_literal(std::string_view s) noexcept
         {
             if (!is_ipv4_literal(piece))
                 return false;
-            groups += 2;
-            i = s.size();
+            groups += 2; // the tail ends the address
             break;
         }
         if (piece.empty() || piece.size() > 4)

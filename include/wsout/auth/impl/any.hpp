@@ -41,7 +41,8 @@ inline std::variant<none, basic, oauth1, jwt> choose_auth(config const& cfg)
 
 WSOUT_DECL
 any::any(config const& cfg)
-    : v_(std::visit([](auto&& p) -> variant_type { return std::move(p); }, detail::choose_auth(cfg)))
+    : v_(std::visit([](auto&& p) -> variant_type { return std::forward<decltype(p)>(p); },
+                    detail::choose_auth(cfg)))
 {}
 
 template<class Policy>
