@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${WSOUT_FUZZ_BUILD_DIR:-$src/build-fuzz}
 cxx=${CXX:-clang++-14}
-all_targets=(fuzz_config fuzz_url fuzz_env fuzz_duration fuzz_handshake fuzz_frame fuzz_mask fuzz_utf8)
+all_targets=(fuzz_config fuzz_url fuzz_env fuzz_duration fuzz_handshake fuzz_frame fuzz_mask fuzz_utf8 fuzz_inflate)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
