@@ -49,9 +49,9 @@ using boost::system::error_code;
 
 namespace {
 
-char const* const usage =
-    "usage: wsout-bench-sink [--host 127.0.0.1] [--port 0] [--once] [--echo]\n"
-    "                        [--tls --cert FILE --key FILE] [--read-bytes N] [--deflate]";
+char const* const usage = "usage: wsout-bench-sink [--host 127.0.0.1] [--port 0] [--once] [--echo]\n"
+                          "                        [--tls --cert FILE --key FILE] [--read-bytes N]\n"
+                          "                        [--deflate | --deflate-no-context]";
 
 struct sink_options
 {
@@ -65,6 +65,7 @@ struct sink_options
     // Accept a permessage-deflate offer and allow RSV1 on data frames; the
     // payloads are counted, not inflated (the client's CPU is measured).
     bool deflate = false;
+    bool deflate_no_context = false; // --deflate-no-context: answer client_no_context_takeover
 };
 
 std::mutex out_mutex;
@@ -97,7 +98,7 @@ struct stats
 // ---------------------------------------------------------------- handshake
 
 template<class Stream>
-bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error, bool deflate)
+bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error, sink_options const& opt)
 {
     http::request<http::empty_body> req;
     error_code ec;
@@ -141,9 +142,11 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error, bool 
         auto comma = p.find(',');
         res.set(http::field::sec_websocket_protocol, p.substr(0, comma));
     }
-    if (deflate && req[http::field::sec_websocket_extensions].find("permessage-deflate") !=
-                       boost::beast::string_view::npos)
-        res.set(http::field::sec_websocket_extensions, "permessage-deflate");
+    if (opt.deflate && req[http::field::sec_websocket_extensions].find("permessage-deflate") !=
+                           boost::beast::string_view::npos)
+        res.set(http::field::sec_websocket_extensions, opt.deflate_no_context
+                                                           ? "permessage-deflate; client_no_context_takeover"
+                                                           : "permessage-deflate");
     http::write(s, res, ec);
     if (ec)
     {
@@ -507,7 +510,7 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
         else
         {
             boost::beast::flat_buffer fb;
-            if (upgrade(s, fb, st.error, opt.deflate))
+            if (upgrade(s, fb, st.error, opt))
             {
                 session<ssl::stream<tcp::socket>> ses(s, opt, st);
                 ses.feed_initial(fb.data());
@@ -520,7 +523,7 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
     else
     {
         boost::beast::flat_buffer fb;
-        if (upgrade(sock, fb, st.error, opt.deflate))
+        if (upgrade(sock, fb, st.error, opt))
         {
             session<tcp::socket> ses(sock, opt, st);
             ses.feed_initial(fb.data());
@@ -554,6 +557,8 @@ sink_options parse(int argc, char** argv)
             o.echo = true;
         else if (a == "--deflate")
             o.deflate = true;
+        else if (a == "--deflate-no-context")
+            o.deflate = o.deflate_no_context = true;
         else if (a == "--tls")
             o.tls = true;
         else if (a == "--cert")
