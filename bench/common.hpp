@@ -122,6 +122,9 @@ struct options
     bool nodelay = false;                            // set TCP_NODELAY (Beast and raw clients)
     std::size_t write_size = std::size_t(256) << 10; // raw: bytes per write
     bool erased = false;                             // wsout: through wsout::make_output
+    bool json = false;                               // wsout: varied JSON-like payloads (make_json_pool)
+    bool compress = false;                           // wsout: offer permessage-deflate
+    std::size_t level = 6;                           // wsout: compression_level
 };
 
 inline std::size_t parse_size(std::string const& s, char const* what)
@@ -182,6 +185,12 @@ inline options parse_options(int argc, char** argv, char const* usage)
             o.write_size = parse_size(need(i), "--write-size");
         else if (a == "--erased")
             o.erased = true;
+        else if (a == "--json")
+            o.json = true;
+        else if (a == "--compress")
+            o.compress = true;
+        else if (a == "--level")
+            o.level = parse_size(need(i), "--level");
         else if (a == "--help" || a == "-h")
         {
             std::cout << usage << "\n";
@@ -306,6 +315,36 @@ inline std::string make_payload(std::size_t size)
     for (std::size_t i = 0; i < size; ++i)
         s[i] = char('a' + i % 26);
     return s;
+}
+
+/** Compressible JSON-like messages of `size` bytes, all different: enough
+    of them (4 MiB in all, at least 16) that a compressor's 32 KiB window
+    cannot simply find a whole earlier copy of the message.
+*/
+inline std::vector<std::string> make_json_pool(std::size_t size)
+{
+    std::size_t n = std::max<std::size_t>(16, (std::size_t(4) << 20) / std::max<std::size_t>(1, size));
+    std::vector<std::string> pool;
+    pool.reserve(n);
+    std::uint64_t x = 88172645463325252ull;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    for (std::size_t k = 0; k < n; ++k)
+    {
+        std::string s;
+        s.reserve(size + 128);
+        while (s.size() < size)
+            s += "{\"id\":" + std::to_string(next() % 1000000) + ",\"sensor\":\"temp-" +
+                 std::to_string(next() % 64) + "\",\"value\":" + std::to_string(next() % 1000) + "." +
+                 std::to_string(next() % 10) + ",\"ok\":true},";
+        s.resize(size);
+        pool.push_back(std::move(s));
+    }
+    return pool;
 }
 
 inline void stamp(std::string& payload)

@@ -50,7 +50,8 @@ using boost::system::error_code;
 namespace {
 
 char const* const usage = "usage: wsout-bench-sink [--host 127.0.0.1] [--port 0] [--once] [--echo]\n"
-                          "                        [--tls --cert FILE --key FILE] [--read-bytes N]";
+                          "                        [--tls --cert FILE --key FILE] [--read-bytes N]\n"
+                          "                        [--deflate | --deflate-no-context]";
 
 struct sink_options
 {
@@ -61,6 +62,10 @@ struct sink_options
     bool tls = false;
     std::string cert, key;
     std::size_t read_bytes = std::size_t(1) << 20;
+    // Accept a permessage-deflate offer and allow RSV1 on data frames; the
+    // payloads are counted, not inflated (the client's CPU is measured).
+    bool deflate = false;
+    bool deflate_no_context = false; // --deflate-no-context: answer client_no_context_takeover
 };
 
 std::mutex out_mutex;
@@ -93,7 +98,7 @@ struct stats
 // ---------------------------------------------------------------- handshake
 
 template<class Stream>
-bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
+bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error, sink_options const& opt)
 {
     http::request<http::empty_body> req;
     error_code ec;
@@ -137,6 +142,11 @@ bool upgrade(Stream& s, boost::beast::flat_buffer& fb, std::string& error)
         auto comma = p.find(',');
         res.set(http::field::sec_websocket_protocol, p.substr(0, comma));
     }
+    if (opt.deflate && req[http::field::sec_websocket_extensions].find("permessage-deflate") !=
+                           boost::beast::string_view::npos)
+        res.set(http::field::sec_websocket_extensions, opt.deflate_no_context
+                                                           ? "permessage-deflate; client_no_context_takeover"
+                                                           : "permessage-deflate");
     http::write(s, res, ec);
     if (ec)
     {
@@ -300,9 +310,9 @@ private:
                 return true;
             unsigned char const* p = buf_.data() + begin_;
             bool fin = (p[0] & 0x80) != 0;
-            if (p[0] & 0x70)
-                return fail("reserved bits set");
             unsigned opcode = p[0] & 0x0f;
+            if (p[0] & (opt_.deflate && (opcode == 1 || opcode == 2) ? 0x30 : 0x70))
+                return fail("reserved bits set");
             if (!(p[1] & 0x80))
                 return fail("unmasked client frame");
             std::uint64_t len = p[1] & 0x7f;
@@ -500,7 +510,7 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
         else
         {
             boost::beast::flat_buffer fb;
-            if (upgrade(s, fb, st.error))
+            if (upgrade(s, fb, st.error, opt))
             {
                 session<ssl::stream<tcp::socket>> ses(s, opt, st);
                 ses.feed_initial(fb.data());
@@ -513,7 +523,7 @@ bool serve(tcp::socket::native_handle_type fd, tcp proto, sink_options const& op
     else
     {
         boost::beast::flat_buffer fb;
-        if (upgrade(sock, fb, st.error))
+        if (upgrade(sock, fb, st.error, opt))
         {
             session<tcp::socket> ses(sock, opt, st);
             ses.feed_initial(fb.data());
@@ -545,6 +555,10 @@ sink_options parse(int argc, char** argv)
             o.once = true;
         else if (a == "--echo")
             o.echo = true;
+        else if (a == "--deflate")
+            o.deflate = true;
+        else if (a == "--deflate-no-context")
+            o.deflate = o.deflate_no_context = true;
         else if (a == "--tls")
             o.tls = true;
         else if (a == "--cert")
@@ -563,6 +577,8 @@ sink_options parse(int argc, char** argv)
     }
     if (o.tls && (o.cert.empty() || o.key.empty()))
         throw std::invalid_argument("--tls needs --cert and --key");
+    if (o.deflate && o.echo)
+        throw std::invalid_argument("--deflate cannot be combined with --echo (payloads are not inflated)");
     if (o.read_bytes < 4096)
         o.read_bytes = 4096;
     return o;

@@ -43,7 +43,8 @@ namespace {
 
 char const* const usage = "usage: wsout-bench-client --host H --port P --size N --count N\n"
                           "                          [--mode sync|async|batch|latency] [--tls --ca FILE]\n"
-                          "                          [--window N] [--batch N] [--gap-us N] [--erased]";
+                          "                          [--window N] [--batch N] [--gap-us N] [--erased]\n"
+                          "                          [--json] [--compress [--level N]]";
 
 wsout::config make_config(bench::options const& o)
 {
@@ -54,6 +55,8 @@ wsout::config make_config(bench::options const& o)
         cfg.tls.enabled = true;
         cfg.tls.root_cas_file = o.ca;
     }
+    cfg.compression = o.compress;
+    cfg.compression_level = o.level;
     return cfg;
 }
 
@@ -63,6 +66,7 @@ struct pump
 {
     Output& out;
     net::const_buffer msg;
+    std::vector<std::string> const& pool; // --json: cycled instead of msg
     std::size_t count;
     std::size_t window;
     std::size_t issued = 0;
@@ -74,8 +78,9 @@ struct pump
     {
         while (!error && issued < count && issued - completed < window)
         {
+            auto m = pool.empty() ? msg : net::buffer(pool[issued % pool.size()]);
             ++issued;
-            out.async_write(msg, [this](error_code ec) { done(ec); });
+            out.async_write(m, [this](error_code ec) { done(ec); });
         }
     }
 
@@ -105,6 +110,13 @@ int run_with(net::io_context& ioc, Output& out, bench::options const& o)
 {
     using output_type = Output;
     std::string payload = bench::make_payload(o.size);
+    std::vector<std::string> pool;
+    if (o.json)
+    {
+        if (o.mode != "sync" && o.mode != "async")
+            throw std::invalid_argument("--json works with --mode sync or async");
+        pool = bench::make_json_pool(o.size);
+    }
     bench::run_timer t;
     std::vector<double> write_us;
 
@@ -115,7 +127,7 @@ int run_with(net::io_context& ioc, Output& out, bench::options const& o)
         // busy while connected, so run() returns only after the close)
         error_code cec;
         bool connected = false;
-        pump<output_type> p{out, net::buffer(payload), o.count, o.window};
+        pump<output_type> p{out, net::buffer(payload), pool, o.count, o.window};
         out.async_connect([&](error_code ec) {
             cec = ec;
             connected = true;
@@ -144,7 +156,7 @@ int run_with(net::io_context& ioc, Output& out, bench::options const& o)
             std::string_view msg(payload);
             t.start();
             for (std::size_t i = 0; i < o.count; ++i)
-                out.write(msg);
+                out.write(pool.empty() ? msg : std::string_view(pool[i % pool.size()]));
             out.close();
             t.stop();
         }
@@ -193,6 +205,11 @@ int run_with(net::io_context& ioc, Output& out, bench::options const& o)
     auto j = bench::result_line(o.erased ? "wsout-erased" : "wsout", o, t);
     if (o.mode == "async")
         j.num("window", o.window);
+    if (o.json)
+        j.str("payload", "json");
+    if (o.compress)
+        j.num("compression_level", o.level);
+    j.num("cpu_us_per_msg", t.cpu * 1e6 / double(o.count));
     if (!write_us.empty())
         j.num("write_p50_us", bench::percentile(write_us, 50))
             .num("write_p99_us", bench::percentile(write_us, 99));

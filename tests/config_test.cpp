@@ -147,6 +147,7 @@ char const* const every_field = R"({
   "subprotocols": ["v2.proto", "v1.proto"],
   "message_type": "text",
   "compression": true,
+  "compression_level": 1,
   "backoff": { "initial_interval": "250ms", "max_interval": "30s", "max_elapsed_time": "5m", "multiplier": 2.0, "jitter": 0.25 },
   "timeouts": { "connect": "1s", "handshake": "2s", "write": "3s", "close": "4s" },
   "keepalive": { "ping_interval": "1m", "pong_timeout": "7s" },
@@ -384,6 +385,7 @@ TEST_CASE("every field is parsed", "[config]")
     CHECK(c.subprotocols == std::vector<std::string>{"v2.proto", "v1.proto"});
     CHECK(c.message_type == wsout::message_kind::text);
     CHECK(c.compression);
+    CHECK(c.compression_level == 1);
     CHECK(c.backoff.initial_interval == 250ms);
     CHECK(c.backoff.max_interval == 30s);
     CHECK(c.backoff.max_elapsed_time == 5min);
@@ -425,7 +427,7 @@ TEST_CASE("every field is parsed", "[config]")
         }
     }
     // Same number of top-level fields as the struct's table.
-    CHECK(def.size() == 18);
+    CHECK(def.size() == 19);
 
     CHECK(
         parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
@@ -542,6 +544,8 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"max_in_flight": "10"})", "/max_in_flight",
          "expected a non-negative integer, got string \"10\""},
         {R"({"max_in_flight": 0})", "/max_in_flight", "must be at least 1"},
+        {R"({"compression_level": 0})", "/compression_level", "must be in 1..9, got 0"},
+        {R"({"compression_level": 10})", "/compression_level", "must be in 1..9, got 10"},
         {R"({"max_inbound_message_bytes": 99999999999999999999999})", "/max_inbound_message_bytes",
          "expected"},
         {R"({"delivery": {"confirm_every_messages": 0}})", "/delivery/confirm_every_messages",

@@ -203,8 +203,10 @@ struct config
     std::vector<std::string> subprotocols;
 
     message_kind message_type = message_kind::binary; ///< every message's type
-    /// permessage-deflate.
+    /// Offer permessage-deflate (RFC 7692); see docs/config.md.
     bool compression = false;
+    /// zlib level 1..9 of the compressor when permessage-deflate is agreed.
+    std::size_t compression_level = 6;
 
     backoff_config backoff;     ///< reconnect backoff
     timeouts_config timeouts;   ///< per-step limits

@@ -118,9 +118,10 @@ bool feed(frame_parser& p, unsigned char const* chunk, std::size_t n, std::vecto
     wsout_fuzz::fail("parser made no progress");
 }
 
-std::vector<record> run(std::size_t max, bool rsv1, std::string_view bytes, wsout_fuzz::rng* chunker)
+std::vector<record>
+run(std::size_t max, bool rsv1, int bits, bool nct, std::string_view bytes, wsout_fuzz::rng* chunker)
 {
-    frame_parser p(max, rsv1);
+    frame_parser p(max, rsv1, bits, nct);
     std::vector<record> out;
     std::size_t pos = 0;
     do
@@ -146,12 +147,17 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     static constexpr std::size_t limits[] = {
         0, 1, 125, 126, 1000, 65535, 65536, std::size_t(16) << 20, ~std::size_t(0)};
     std::size_t max = limits[in.byte() % (sizeof limits / sizeof limits[0])];
-    bool rsv1 = (in.byte() & 1) != 0;
+    // flags: bit 0 permessage-deflate (RSV1 allowed, compressed messages
+    // inflated), bits 1-3 the server's window bits - 8, bit 4 no context takeover.
+    std::uint8_t flags = in.byte();
+    bool rsv1 = (flags & 1) != 0;
+    int bits = 8 + ((flags >> 1) & 7);
+    bool nct = (flags & 16) != 0;
     wsout_fuzz::rng chunker(in.u32());
     std::string_view bytes = in.rest();
 
-    auto whole = run(max, rsv1, bytes, nullptr);
-    auto chunked = run(max, rsv1, bytes, &chunker);
+    auto whole = run(max, rsv1, bits, nct, bytes, nullptr);
+    auto chunked = run(max, rsv1, bits, nct, bytes, &chunker);
 
     // Events surface at the same points whatever the chunking. The one-piece
     // run may stop earlier only if... it never should: compare exactly.

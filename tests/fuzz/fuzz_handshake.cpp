@@ -45,6 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     wsout::config cfg;
     if (sel & 1)
         cfg.subprotocols = {"chat", "superchat"};
+    if (sel & 2)
+        cfg.compression = true; // permessage-deflate offered: its answer is parsed
 
     boost::asio::io_context ioc;
     boost::beast::test::stream ts(ioc, boost::beast::string_view(in.rest().data(), in.rest().size()));
@@ -72,7 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (res.result_int() == 0)
         return 0;
 #endif
-    auto bad = wsout::detail::upgrade::check_upgrade_response(res, key, cfg);
+    wsout::detail::pmd_config pmd;
+    std::string ext_detail;
+    auto bad = wsout::detail::upgrade::check_upgrade_response(res, key, cfg, &pmd, &ext_detail);
+    if (bad == wsout::error::bad_extension)
+        WSOUT_FUZZ_CHECK(!ext_detail.empty(), "bad_extension without a description");
     if (bad)
     {
         if (res.result_int() < 100 || res.result_int() > 599)
@@ -101,7 +107,13 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                          "accepted an unoffered subprotocol");
 
     // What followed the header in the same reads goes to the frame parser.
-    wsout::detail::frame_parser frames(std::size_t(16) << 20);
+    WSOUT_FUZZ_CHECK(!pmd.enabled || cfg.compression, "permessage-deflate agreed without an offer");
+    if (pmd.enabled)
+        WSOUT_FUZZ_CHECK(pmd.client_max_window_bits >= 8 && pmd.client_max_window_bits <= 15 &&
+                             pmd.server_max_window_bits >= 8 && pmd.server_max_window_bits <= 15,
+                         "window bits out of range");
+    wsout::detail::frame_parser frames(std::size_t(16) << 20, pmd.enabled, pmd.server_max_window_bits,
+                                       pmd.server_no_context_takeover);
     auto const* p = static_cast<unsigned char const*>(rbuf.data().data());
     std::size_t left = rbuf.size();
     while (left != 0)

@@ -10,7 +10,9 @@ Prints the bound port alone on the first stdout line; one JSON line per
 message in --out: {"conn": N, "type": "text"|"binary", "b64": "..."};
 --events FILE gets "open"/"close" events. Options: --expect N,
 --subprotocol P (repeatable), --compression on|off (permessage-deflate,
-default on), --close-after N, --close-code C, --echo, --max-size BYTES.
+default on), --close-after N, --close-code C, --echo, --max-size BYTES,
+--deflate-params JSON (RFC 7692 names, as ws_server.py: client_no_context_takeover,
+server_no_context_takeover, server_max_window_bits, client_max_window_bits).
 SIGTERM/SIGINT stop it cleanly (exit 0).
 """
 
@@ -38,6 +40,7 @@ def parse_args():
     p.add_argument("--close-code", type=int, default=1000)
     p.add_argument("--echo", action="store_true")
     p.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
+    p.add_argument("--deflate-params", help="JSON object of permessage-deflate parameters")
     return p.parse_args()
 
 
@@ -62,6 +65,12 @@ STATE = None
 
 
 class RecordingProtocol(WebSocketServerProtocol):
+    wire_bytes = 0
+
+    def data_received(self, data):
+        # Every byte from the client, before any decoding (see ws_server.py).
+        self.wire_bytes += len(data)
+        super().data_received(data)
     def onConnect(self, request):
         st = STATE
         st.connections += 1
@@ -104,16 +113,23 @@ class RecordingProtocol(WebSocketServerProtocol):
         st = STATE
         if not getattr(self, "opened", False):
             return
-        st.line(st.events, {"event": "close", "conn": self.conn, "code": code, "messages": self.count})
+        st.line(st.events, {"event": "close", "conn": self.conn, "code": code, "messages": self.count,
+                            "wire_bytes": self.wire_bytes})
         st.active -= 1
         if st.active == 0:
             st.idle.set()
 
 
 def accept_deflate(offers):
+    params = json.loads(STATE.args.deflate_params) if STATE.args.deflate_params else {}
     for offer in offers:
         if isinstance(offer, PerMessageDeflateOffer):
-            return PerMessageDeflateOfferAccept(offer)
+            return PerMessageDeflateOfferAccept(
+                offer,
+                request_no_context_takeover=params.get("client_no_context_takeover", False),
+                request_max_window_bits=params.get("client_max_window_bits", 0),
+                no_context_takeover=params.get("server_no_context_takeover"),
+                window_bits=params.get("server_max_window_bits"))
     return None
 
 

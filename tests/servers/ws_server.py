@@ -17,13 +17,20 @@ connection's upgrade request is recorded the same way:
 
     {"event": "open", "conn": 1, "path": "/post/ws", "headers": [[name, value], ...],
      "subprotocol": "chosen-or-null", "extensions": "Sec-WebSocket-Extensions answered"}
-    {"event": "close", "conn": 1, "code": 1000, "messages": 3}
+    {"event": "close", "conn": 1, "code": 1000, "messages": 3, "wire_bytes": N}
+
+(wire_bytes: every byte the client sent on that connection, the upgrade
+request included: shows whether messages travelled compressed).
 
 Options: --expect N (exit 0 after N messages in total, once the clients have
 closed or after 5 s), --subprotocol P (repeatable: supported subprotocols),
 --compression on|off (permessage-deflate; the library's default is on),
 --close-after N (close each connection with --close-code after N messages),
---echo (send each message back), --ping-interval S (0 = no server pings).
+--echo (send each message back), --ping-interval S (0 = no server pings),
+--deflate-params JSON (with --compression on: the server's permessage-deflate
+answer, as RFC 7692 names, e.g. '{"client_no_context_takeover": true,
+"server_max_window_bits": 10, "client_max_window_bits": 9}'; without it the
+library's defaults apply: both windows 12 bits, memLevel 5).
 SIGTERM and SIGINT stop it cleanly (exit 0).
 """
 
@@ -35,6 +42,17 @@ import signal
 import sys
 
 import websockets
+from websockets.legacy.server import WebSocketServerProtocol
+
+
+class CountingProtocol(WebSocketServerProtocol):
+    """Counts the bytes received from the client (the wire, before any decoding)."""
+
+    wire_bytes = 0
+
+    def data_received(self, data):
+        self.wire_bytes += len(data)
+        super().data_received(data)
 
 
 def parse_args():
@@ -51,6 +69,7 @@ def parse_args():
     p.add_argument("--echo", action="store_true")
     p.add_argument("--ping-interval", type=float, default=0)
     p.add_argument("--max-size", type=int, default=64 * 1024 * 1024)
+    p.add_argument("--deflate-params", help="JSON object of permessage-deflate parameters")
     return p.parse_args()
 
 
@@ -113,15 +132,24 @@ async def main():
         except websockets.ConnectionClosed:
             pass
         finally:
-            rec.event({"event": "close", "conn": conn, "code": ws.close_code, "messages": count})
+            rec.event({"event": "close", "conn": conn, "code": ws.close_code, "messages": count,
+                       "wire_bytes": ws.wire_bytes})
             rec.active -= 1
             if rec.active == 0:
                 rec.idle.set()
 
+    compression = "deflate" if args.compression == "on" else None
+    extensions = None
+    if compression and args.deflate_params:
+        from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+        extensions = [ServerPerMessageDeflateFactory(**json.loads(args.deflate_params))]
+        compression = None
     server = await websockets.serve(
         handler, args.host, args.port,
         subprotocols=args.subprotocol or None,
-        compression="deflate" if args.compression == "on" else None,
+        compression=compression,
+        create_protocol=CountingProtocol,
+        extensions=extensions,
         ping_interval=args.ping_interval or None,
         max_size=args.max_size,
         max_queue=None)

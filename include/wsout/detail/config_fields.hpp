@@ -736,8 +736,19 @@ inline std::vector<field_info> const& config_fields()
                  flag_none, {"binary", "text"}));
         t.push_back(
             leaf("compression", &config::compression, K::boolean, O::wsout,
-                 "Whether to offer permessage-deflate (RFC 7692). It costs CPU on both sides; it pays off "
-                 "for large, repetitive text messages on slow links."));
+                 "Whether to offer permessage-deflate (RFC 7692): the offer is `permessage-deflate; "
+                 "client_max_window_bits`, and every answer RFC 7692 allows is honoured (the server's "
+                 "window bits for either side, `client_no_context_takeover`, "
+                 "`server_no_context_takeover`). A server that declines gets uncompressed messages (logged "
+                 "at info); an invalid answer fails the handshake with `bad_extension`. Each connection "
+                 "starts a new compression context: messages re-sent after a reconnect are compressed "
+                 "again. It costs client CPU per message (see README, \"Compression\") and about 300 KiB "
+                 "of memory per connection; it pays off for large, repetitive text on slow links. Inbound "
+                 "compressed messages are inflated to check them (`max_inbound_message_bytes` applies to "
+                 "the inflated size)."));
+        t.push_back(leaf("compression_level", &config::compression_level, K::count, O::wsout,
+                         "The zlib compression level, 1 (fastest) to 9 (smallest), used when "
+                         "permessage-deflate is agreed."));
 
         t.push_back(
             object("backoff", &config::backoff, O::wsout,

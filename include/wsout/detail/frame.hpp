@@ -15,14 +15,18 @@
 // and masks through a 4 KiB buffer, while wsout packs many frames into one
 // write (Beast #2033). The HTTP upgrade itself is done with beast::http.
 
+#include <wsout/detail/deflate.hpp>
 #include <wsout/error.hpp>
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <stdexcept>
 
 namespace wsout {
@@ -45,15 +49,19 @@ inline constexpr std::size_t max_frame_header_size = 14;
 /// The largest control frame payload (RFC 6455 5.5).
 inline constexpr std::size_t max_control_payload = 125;
 
-/** Writes a masked client frame header (FIN set) for `payload_size` bytes.
+/** Writes a masked client frame header (FIN set) for `payload_size` bytes;
+    `rsv1` marks a compressed message (permessage-deflate).
 
     @return The number of bytes written to `out` (at most 14).
 */
-inline std::size_t
-write_frame_header(unsigned char* out, opcode op, std::uint64_t payload_size, std::uint32_t mask_key) noexcept
+inline std::size_t write_frame_header(unsigned char* out,
+                                      opcode op,
+                                      std::uint64_t payload_size,
+                                      std::uint32_t mask_key,
+                                      bool rsv1 = false) noexcept
 {
     std::size_t n = 0;
-    out[n++] = static_cast<unsigned char>(0x80 | static_cast<unsigned>(op));
+    out[n++] = static_cast<unsigned char>(0x80 | (rsv1 ? 0x40 : 0) | static_cast<unsigned>(op));
     if (payload_size < 126)
     {
         out[n++] = static_cast<unsigned char>(0x80 | payload_size);
@@ -207,6 +215,12 @@ private:
     bits (unless permessage-deflate allows RSV1), known opcodes, control
     frames short and unfragmented, continuation only inside a message,
     UTF-8 in text, close codes and the inbound size limit.
+
+    With permessage-deflate, compressed messages (RSV1 on their first
+    frame) are inflated into a scratch buffer: the size limit then applies
+    to the inflated size too (a zip bomb ends the connection after at most
+    `max_message_bytes` + 16 KiB of output, never more memory), and text is
+    UTF-8-checked after inflation.
 */
 class frame_parser
 {
@@ -222,9 +236,21 @@ public:
         error      ///< a protocol violation; see error()
     };
 
-    explicit frame_parser(std::size_t max_message_bytes, bool rsv1_allowed = false) noexcept
+    /** @param rsv1_allowed permessage-deflate was negotiated: RSV1 marks
+        compressed messages.
+        @param window_bits The server's compression window
+        (server_max_window_bits).
+        @param no_context_takeover The server resets its compressor after
+        each message (server_no_context_takeover).
+    */
+    explicit frame_parser(std::size_t max_message_bytes,
+                          bool rsv1_allowed = false,
+                          int window_bits = 15,
+                          bool no_context_takeover = false) noexcept
         : max_message_(max_message_bytes)
         , rsv1_allowed_(rsv1_allowed)
+        , window_bits_(window_bits)
+        , no_context_takeover_(no_context_takeover)
     {}
 
     /** Consume bytes from `data`, stopping after each event other than
@@ -268,7 +294,15 @@ public:
                     std::memcpy(control_.data() + control_len_, data + used, n);
                     control_len_ += n;
                 }
-                else if (op_ == opcode::text && !compressed_ && !utf8_.feed(data + used, n))
+                else if (compressed_)
+                {
+                    if (!inflate(data + used, n, false))
+                    {
+                        used += n;
+                        return event::error;
+                    }
+                }
+                else if (op_ == opcode::text && !utf8_.feed(data + used, n))
                 {
                     used += n;
                     return fail(error::protocol_violation, "invalid UTF-8 in a text message");
@@ -357,7 +391,16 @@ private:
             compressed_ = (rsv & 0x40) != 0;
             op_ = op;
             message_size_ = 0;
+            inflated_size_ = 0;
             utf8_.reset();
+            if (compressed_ && !inflater_)
+            {
+                // Made at the first compressed message: a server that never
+                // compresses costs no memory.
+                inflater_.reset(new (std::nothrow) inflater(window_bits_, no_context_takeover_));
+                if (!inflater_)
+                    return fail(error::protocol_violation, "out of memory for the decompressor");
+            }
             break;
         case opcode::continuation:
             if (!in_message_)
@@ -408,11 +451,52 @@ private:
         if (!fin_)
             return event::need_more;
         in_message_ = false;
-        // Compressed text is validated after inflation, which a send-only
-        // client does not do: the content is discarded either way.
-        if (op_ == opcode::text && !compressed_ && !utf8_.complete())
+        if (compressed_ && !inflate(nullptr, 0, true))
+            return event::error;
+        if (op_ == opcode::text && !utf8_.complete())
             return fail(error::protocol_violation, "text message ends inside a UTF-8 character");
         return event::message;
+    }
+
+    /// Inflate payload bytes of a compressed message (`last`: the message
+    /// ended). Returns false after fail().
+    bool inflate(unsigned char const* data, std::size_t n, bool last) noexcept
+    {
+        wsout::error bad = wsout::error::protocol_violation;
+        char const* why = nullptr;
+        // The output is checked in order, byte by byte, so the violation
+        // reported is the first one whatever the input's chunking.
+        auto sink = [&](unsigned char const* p, std::size_t len) {
+            std::uint64_t room = max_message_ - std::min<std::uint64_t>(max_message_, inflated_size_);
+            std::size_t ok = len < room ? len : static_cast<std::size_t>(room);
+            if (op_ == opcode::text && !utf8_.feed(p, ok))
+            {
+                why = "invalid UTF-8 in a text message";
+                return false;
+            }
+            if (ok < len)
+            {
+                bad = wsout::error::inbound_message_too_big;
+                why = "message larger than max_inbound_message_bytes after decompression";
+                return false;
+            }
+            inflated_size_ += len;
+            return true;
+        };
+        bool ok = false;
+        char const* zwhy = nullptr;
+        try
+        {
+            ok = last ? inflater_->finish(sink, zwhy) : inflater_->feed(data, n, sink, zwhy);
+        }
+        catch (...)
+        {
+            zwhy = "out of memory for the decompressor";
+        }
+        if (ok)
+            return true;
+        fail(bad, why ? why : zwhy ? zwhy : "invalid compressed data in a message");
+        return false;
     }
 
     static bool valid_close_code(std::uint16_t c) noexcept
@@ -439,6 +523,10 @@ private:
 
     std::size_t max_message_;
     bool rsv1_allowed_;
+    int window_bits_;
+    bool no_context_takeover_;
+    std::unique_ptr<inflater> inflater_;
+    std::uint64_t inflated_size_ = 0;
     state state_ = state::header;
     std::array<unsigned char, 10> hdr_{};
     std::size_t hdr_len_ = 0;

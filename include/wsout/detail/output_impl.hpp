@@ -21,6 +21,7 @@
 #include <wsout/config.hpp>
 #include <wsout/detail/blocking.hpp>
 #include <wsout/detail/completion.hpp>
+#include <wsout/detail/deflate.hpp>
 #include <wsout/detail/frame.hpp>
 #include <wsout/detail/output_core.hpp>
 #include <wsout/detail/ring.hpp>
@@ -663,10 +664,10 @@ private:
             return connect_failed(ec, transport_detail(ec));
         }
         auto const& res = response_parser_->get();
-        error_code bad = upgrade::check_upgrade_response(res, key_, cfg_);
+        std::string detail;
+        error_code bad = upgrade::check_upgrade_response(res, key_, cfg_, &pmd_, &detail);
         if (bad)
         {
-            std::string detail;
             if (res.result_int() != 101)
             {
                 detail = "server said \"" + std::to_string(res.result_int()) + " " +
@@ -678,6 +679,7 @@ private:
             return connect_failed(bad, detail);
         }
         disarm_watchdog();
+        start_compression();
         on_open();
     }
 
@@ -1022,14 +1024,14 @@ private:
         while (cursor_ < writing_.size() && wbuf_.size() < write_buffer_limit_)
         {
             write_entry& e = writing_[cursor_];
-            message_ref m = e.at(e.framed);
+            message_ref m = outbound(e.at(e.framed));
             if (!mid_frame_)
             {
                 frame_key_ = keys_.next();
                 frame_offset_ = 0;
                 std::size_t old = wbuf_.size();
                 wbuf_.resize(old + max_frame_header_size);
-                std::size_t h = write_frame_header(wbuf_.data() + old, op, m.size, frame_key_);
+                std::size_t h = write_frame_header(wbuf_.data() + old, op, m.size, frame_key_, deflating_);
                 wbuf_.resize(old + h);
                 mid_frame_ = true;
                 ++frames_in_write_;
@@ -1200,6 +1202,68 @@ private:
         complete_front(n);
         cursor_ -= std::min(cursor_, n);
         pump();
+    }
+
+    //--------------------------------------------------------------------
+    // permessage-deflate (detail/deflate.hpp). A new context per
+    // connection: messages re-framed after a reconnect are compressed again
+    // for the new server, never sent with bytes from the old context.
+
+    void start_compression()
+    {
+        deflating_ = false;
+        if (!cfg_.compression)
+            return;
+        if (!pmd_.enabled)
+        {
+            log(log_level::info, "the server declined permessage-deflate: sending uncompressed");
+            return;
+        }
+        parser_ = frame_parser(cfg_.max_inbound_message_bytes, true, pmd_.server_max_window_bits,
+                               pmd_.server_no_context_takeover);
+        std::string params = "client_max_window_bits=" + std::to_string(pmd_.client_max_window_bits) +
+                             " server_max_window_bits=" + std::to_string(pmd_.server_max_window_bits) +
+                             (pmd_.client_no_context_takeover ? " client_no_context_takeover" : "") +
+                             (pmd_.server_no_context_takeover ? " server_no_context_takeover" : "");
+        if (pmd_.client_max_window_bits < 9)
+        {
+            // zlib's compressor needs a 512-byte window at least; RFC 7692
+            // lets a sender leave any message uncompressed.
+            log(log_level::warn, "permessage-deflate agreed (" + params +
+                                     "); an 8-bit window cannot be honoured: sending uncompressed");
+            return;
+        }
+        if (!deflate_)
+            deflate_ = std::make_unique<deflater>(); // ~6 KiB, only when agreed
+        deflate_->start(static_cast<int>(cfg_.compression_level), pmd_.client_max_window_bits, 8,
+                        pmd_.client_no_context_takeover);
+        deflating_ = true;
+        log(log_level::info, "permessage-deflate agreed (" + params + ")");
+    }
+
+    /// The payload to frame for message `m`: compressed once, when its
+    /// frame starts (a frame split over several writes reuses it).
+    message_ref outbound(message_ref m)
+    {
+        if (!deflating_)
+            return m;
+        if (!mid_frame_)
+        {
+            try
+            {
+                deflate_->compress(m.data, m.size, zbuf_);
+            }
+            catch (std::exception const& e)
+            {
+                // Nothing of this message was sent: it and the rest go
+                // uncompressed (always allowed), the server's context intact.
+                deflating_ = false;
+                log(log_level::warn,
+                    std::string("permessage-deflate failed: ") + e.what() + "; sending uncompressed");
+                return m;
+            }
+        }
+        return {zbuf_.data(), deflate_->size()};
     }
 
     //--------------------------------------------------------------------
@@ -1703,6 +1767,10 @@ private:
     std::string deferred_detail_;
     std::uint16_t server_close_code_ = 1005;
     mask_key_source keys_;
+    pmd_config pmd_;
+    std::unique_ptr<deflater> deflate_;
+    bool deflating_ = false;
+    std::vector<unsigned char> zbuf_;
 
     boost::asio::steady_timer watchdog_;
     bool watchdog_fired_ = false;

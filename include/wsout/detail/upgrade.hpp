@@ -14,6 +14,7 @@
 #include <wsout/config.hpp>
 #include <wsout/detail/base64.hpp>
 #include <wsout/detail/config_text.hpp>
+#include <wsout/detail/deflate.hpp>
 #include <wsout/error.hpp>
 #include <wsout/handshake.hpp>
 #include <wsout/version.hpp>
@@ -96,6 +97,8 @@ inline handshake_request make_upgrade_request(url const& server, config const& c
         }
         req.set(http::field::sec_websocket_protocol, protocols);
     }
+    if (cfg.compression)
+        req.set(http::field::sec_websocket_extensions, pmd_offer);
     // Config headers were validated (no CR/LF, no reserved names); a
     // user-set User-Agent replaces ours.
     for (auto const& [name, value] : cfg.headers)
@@ -105,11 +108,19 @@ inline handshake_request make_upgrade_request(url const& server, config const& c
 
 /** Check a server's answer to the upgrade.
 
+    @param pmd Receives the permessage-deflate parameters the server agreed
+    to (`enabled` false when it declined or compression is off).
+    @param detail Receives a description of a bad extension answer.
     @return The error, or success for a valid 101.
 */
-inline error_code
-check_upgrade_response(handshake_response const& res, std::string const& key, config const& cfg)
+inline error_code check_upgrade_response(handshake_response const& res,
+                                         std::string const& key,
+                                         config const& cfg,
+                                         pmd_config* pmd = nullptr,
+                                         std::string* detail = nullptr)
 {
+    if (pmd)
+        *pmd = pmd_config{};
     namespace http = boost::beast::http;
     if (res.result_int() < 100 || res.result_int() > 599)
         return error::bad_http_response; // "HTTP/1.1 000": not a status at all
@@ -133,9 +144,35 @@ check_upgrade_response(handshake_response const& res, std::string const& key, co
         if (!offered)
             return error::bad_subprotocol;
     }
-    if (res.find(http::field::sec_websocket_extensions) != res.end() &&
-        !res[http::field::sec_websocket_extensions].empty())
+    // Several Sec-WebSocket-Extensions fields form one list (RFC 7230 3.2.2).
+    std::string extensions;
+    for (auto const& f : res)
+    {
+        if (f.name() != http::field::sec_websocket_extensions)
+            continue;
+        if (!extensions.empty())
+            extensions += ", ";
+        extensions += sv(f.value());
+    }
+    if (extensions.find_first_not_of(" \t,") == std::string::npos)
+        return {};
+    if (!cfg.compression)
+    {
+        if (detail)
+            *detail = "the server answered with extensions \"" + extensions.substr(0, 100) +
+                      "\"; none was offered (compression is off)";
         return error::bad_extension;
+    }
+    pmd_config agreed;
+    std::string why;
+    if (auto ec = check_pmd_response(extensions, agreed, why))
+    {
+        if (detail)
+            *detail = why;
+        return ec;
+    }
+    if (pmd)
+        *pmd = agreed;
     return {};
 }
 

@@ -459,6 +459,9 @@ inline void validate_impl(config const& c)
     if (c.delivery.confirm_every_messages < 1)
         throw config_error("/delivery/confirm_every_messages", "must be at least 1");
 
+    if (c.compression_level < 1 || c.compression_level > 9)
+        throw config_error("/compression_level",
+                           "must be in 1..9, got " + std::to_string(c.compression_level));
     if (c.max_in_flight < 1)
         throw config_error("/max_in_flight", "must be at least 1");
     if (c.max_in_flight_bytes < 1)
