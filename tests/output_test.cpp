@@ -636,6 +636,34 @@ TEST_CASE("a blocking write the socket took only in part is sent whole on the ne
     CHECK(got.back().payload == message(count - 1));
 }
 
+TEST_CASE("a server that closes every connection at once is not hammered: the backoff grows",
+          "[output][reconnect]")
+{
+    // Each connection opens, then the server closes it (1002) right away.
+    // A connection that died young must not reset the backoff, or the
+    // output reconnects in a tight loop.
+    wsout_test::ws_server_options opts;
+    opts.send_after_handshake = wsout_test::make_frame(wsout_test::op_close, std::string("\x03\xea", 2));
+    wsout_test::ws_server server(opts);
+    io_thread io;
+    auto cfg = config_for(server.url());
+    cfg.backoff.initial_interval = 50ms;
+    cfg.backoff.max_interval = 400ms;
+    cfg.backoff.multiplier = 2.0;
+    cfg.backoff.jitter = 0.0;
+    wsout::plain_output out(io.ioc, cfg);
+    out.connect();
+    std::this_thread::sleep_for(1500ms);
+    auto const connections = server.connection_count();
+    // Waits of 50, 100, 200, 400, 400... ms: about 6 in 1.5 s. A loop that
+    // reconnects at once would make hundreds.
+    CHECK(connections >= 3);
+    CHECK(connections <= 10);
+    UNSCOPED_INFO("connections in 1.5 s: " << connections);
+    wsout::error_code ec;
+    out.close(ec);
+}
+
 TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[output][threads]")
 {
     wsout_test::ws_server server;

@@ -351,8 +351,9 @@ private:
             {
                 std::lock_guard<std::mutex> lock(mutex_);
                 writer_ = writer_owner::none;
-                in_flight_ = 0;
-                in_flight_bytes_ = 0;
+                // Only our own message: others may have queued meanwhile.
+                in_flight_ -= 1;
+                in_flight_bytes_ -= m.size;
                 if (done == total)
                 {
                     ++stat_sent_;
@@ -739,7 +740,7 @@ private:
             ++stat_conn_up_;
         }
         log(log_level::info, "connected to " + server_text());
-        backoff_started_ = false;
+        opened_at_ = clock::now();
         reset_cursor();
         last_inbound_ = clock::now();
         if (reconnecting_)
@@ -1352,7 +1353,15 @@ private:
         if (error_code(ec) == condition::permanent)
             return give_up(ec);
         reset_cursor();
-        schedule_reconnect(ec, true);
+        // A connection that lived a while was a success: start the backoff
+        // afresh and reconnect at once. One that died young (a server that
+        // accepts and closes at once) keeps the backoff growing, or the
+        // output would hammer it in a loop.
+        bool const stable = clock::now() - opened_at_ >=
+                            std::max<duration>(std::chrono::seconds(1), cfg_.backoff.initial_interval);
+        if (stable)
+            backoff_started_ = false;
+        schedule_reconnect(ec, stable);
     }
 
     /// The peer closed its side in order (FIN, or TLS without close_notify
@@ -1788,6 +1797,7 @@ private:
     clock::time_point last_inbound_{};
     boost::asio::steady_timer backoff_timer_;
     bool backoff_started_ = false;
+    clock::time_point opened_at_{};
     clock::time_point backoff_start_{};
     duration backoff_current_{0};
     std::minstd_rand rng_{std::random_device{}()};
