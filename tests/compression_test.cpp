@@ -396,7 +396,7 @@ TEST_CASE("compressed frames go through the parser: context takeover, fragments,
         {
             wsout::detail::deflater z;
             z.start(6, 10, 8, !takeover);
-            frame_parser p(1 << 20, true, 10, !takeover);
+            frame_parser p(1 << 20, true, !takeover);
             std::vector<event> evs;
             for (int i = 0; i < 20; ++i)
             {

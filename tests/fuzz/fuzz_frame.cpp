@@ -10,7 +10,11 @@
 //  - need_more means every byte given was consumed;
 //  - control payloads are at most 125 bytes; a close code is 1005 or valid;
 //  - after an error, parse() keeps returning error and consumes nothing;
-//  - the event sequence does not depend on how the input is chunked.
+//  - the event sequence does not depend on how the input is chunked (with
+//    permessage-deflate, the error code of a violation found while
+//    inflating may: zlib drops the output of the call that finds corrupt
+//    data, so the size limit or UTF-8 may trip in one chunking and the
+//    corrupt data in the other; both runs must still fail at that message).
 
 #include <wsout/detail/frame.hpp>
 
@@ -31,10 +35,12 @@ struct record
     std::string payload;
     std::uint16_t close_code = 0;
     int error = 0;
+    bool inflating = false;
 
     bool operator==(record const& o) const
     {
-        return ev == o.ev && payload == o.payload && close_code == o.close_code && error == o.error;
+        return ev == o.ev && payload == o.payload && close_code == o.close_code &&
+               (error == o.error || (inflating && o.inflating));
     }
 };
 
@@ -69,6 +75,7 @@ record make_record(frame_parser const& p, event ev)
     {
         WSOUT_FUZZ_CHECK(p.error(), "error event without an error code");
         r.error = p.error().value();
+        r.inflating = p.failed_inflating();
     }
     return r;
 }
@@ -119,9 +126,9 @@ bool feed(frame_parser& p, unsigned char const* chunk, std::size_t n, std::vecto
 }
 
 std::vector<record>
-run(std::size_t max, bool rsv1, int bits, bool nct, std::string_view bytes, wsout_fuzz::rng* chunker)
+run(std::size_t max, bool rsv1, bool nct, std::string_view bytes, wsout_fuzz::rng* chunker)
 {
-    frame_parser p(max, rsv1, bits, nct);
+    frame_parser p(max, rsv1, nct);
     std::vector<record> out;
     std::size_t pos = 0;
     do
@@ -148,16 +155,15 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         0, 1, 125, 126, 1000, 65535, 65536, std::size_t(16) << 20, ~std::size_t(0)};
     std::size_t max = limits[in.byte() % (sizeof limits / sizeof limits[0])];
     // flags: bit 0 permessage-deflate (RSV1 allowed, compressed messages
-    // inflated), bits 1-3 the server's window bits - 8, bit 4 no context takeover.
+    // inflated), bit 4 no context takeover.
     std::uint8_t flags = in.byte();
     bool rsv1 = (flags & 1) != 0;
-    int bits = 8 + ((flags >> 1) & 7);
     bool nct = (flags & 16) != 0;
     wsout_fuzz::rng chunker(in.u32());
     std::string_view bytes = in.rest();
 
-    auto whole = run(max, rsv1, bits, nct, bytes, nullptr);
-    auto chunked = run(max, rsv1, bits, nct, bytes, &chunker);
+    auto whole = run(max, rsv1, nct, bytes, nullptr);
+    auto chunked = run(max, rsv1, nct, bytes, &chunker);
 
     // Events surface at the same points whatever the chunking. The one-piece
     // run may stop earlier only if... it never should: compare exactly.

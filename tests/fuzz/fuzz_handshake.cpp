@@ -112,8 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         WSOUT_FUZZ_CHECK(pmd.client_max_window_bits >= 8 && pmd.client_max_window_bits <= 15 &&
                              pmd.server_max_window_bits >= 8 && pmd.server_max_window_bits <= 15,
                          "window bits out of range");
-    wsout::detail::frame_parser frames(std::size_t(16) << 20, pmd.enabled, pmd.server_max_window_bits,
-                                       pmd.server_no_context_takeover);
+    wsout::detail::frame_parser frames(std::size_t(16) << 20, pmd.enabled, pmd.server_no_context_takeover);
     auto const* p = static_cast<unsigned char const*>(rbuf.data().data());
     std::size_t left = rbuf.size();
     while (left != 0)

@@ -20,8 +20,9 @@
 //    messages are then sent uncompressed, which RFC 7692 always allows);
 //  - client_no_context_takeover: the compressor is reset after every
 //    message;
-//  - server_max_window_bits=N: our decompressor uses a 2^N window (a
-//    server that goes beyond it breaks the protocol);
+//  - server_max_window_bits=N: accepted; the decompressor keeps a 32 KiB
+//    window (see frame_parser: a smaller one would be enforced by zlib
+//    only across reads);
 //  - server_no_context_takeover: the decompressor is reset after every
 //    message.
 

@@ -1220,8 +1220,7 @@ private:
             log(log_level::info, "the server declined permessage-deflate: sending uncompressed");
             return;
         }
-        parser_ = frame_parser(cfg_.max_inbound_message_bytes, true, pmd_.server_max_window_bits,
-                               pmd_.server_no_context_takeover);
+        parser_ = frame_parser(cfg_.max_inbound_message_bytes, true, pmd_.server_no_context_takeover);
         std::string params = "client_max_window_bits=" + std::to_string(pmd_.client_max_window_bits) +
                              " server_max_window_bits=" + std::to_string(pmd_.server_max_window_bits) +
                              (pmd_.client_no_context_takeover ? " client_no_context_takeover" : "") +
