@@ -1320,7 +1320,7 @@ private:
             deferred_detail_ = std::move(detail);
             return;
         }
-        if (state_ == state::closing && close_sent_ && cursor_ == writing_.size() && queue_empty() &&
+        if (state_ == state::closing && close_sent_ && writing_.empty() && queue_empty() &&
             !writing_in_progress_ && ended_cleanly(ec))
         {
             // Everything was sent and we said goodbye; a peer that closes
