@@ -45,10 +45,9 @@ namespace {
 
 using fault_output = wsout::websocket_output<wsout_test::fault_transport, wsout::auth::none>;
 
-/// One I/O thread for the lifetime of the object. A thread_pool, not an
-/// io_context: a synchronous call on an output whose io_context another
-/// thread runs also runs it, in 20 ms slices (detail/blocking.hpp), and a
-/// completion taken by the other thread then costs up to 20 ms per write.
+/// One I/O thread for the lifetime of the object (a thread_pool: sync calls
+/// then wait on a condition variable instead of also running the I/O
+/// context, see detail/blocking.hpp).
 struct io_thread
 {
     net::thread_pool pool{1};
@@ -1091,8 +1090,9 @@ TEST_CASE("backpressure: a slow server keeps a producer's memory flat (peak RSS 
 
 TEST_CASE("measure: sync write latency when another thread runs the io_context", "[.][measure]")
 {
-    // Not a test (no timing assertion): prints the cost of detail::run_blocking
-    // driving an io_context that an I/O thread also runs (20 ms slices).
+    // Not a test (no timing assertion): prints what a sync write costs when
+    // detail::run_blocking also runs an io_context that an I/O thread runs
+    // (it waits in 20 ms slices of run_one_for), against a thread_pool.
     wsout_test::ws_server server;
     scenario s;
     auto cfg = config_for(server.url(), s);
