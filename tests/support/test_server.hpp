@@ -194,6 +194,9 @@ struct ws_server_options
     /// `handshake` applies to the first N connections; later ones get a normal
     /// accept (e.g. "reject once, then accept" for retry tests).
     std::size_t handshake_connections = std::numeric_limits<std::size_t>::max();
+    /// The first N connections get a normal accept before `handshake` applies
+    /// (e.g. "accept once, then reject": a reconnect meets a 403).
+    std::size_t handshake_skip_connections = 0;
     /// Subprotocols the server supports: it selects the first one the client
     /// offers that is in this list ("*" selects the first offered one).
     std::vector<std::string> subprotocols;
@@ -536,8 +539,10 @@ private:
             c.subprotocol = subprotocol_;
         });
 
-        auto const behaviour =
-            id_ <= opts_.handshake_connections ? opts_.handshake : handshake_behavior::accept;
+        auto const behaviour = id_ > opts_.handshake_skip_connections &&
+                                       id_ - opts_.handshake_skip_connections <= opts_.handshake_connections
+                                   ? opts_.handshake
+                                   : handshake_behavior::accept;
         switch (behaviour)
         {
         case handshake_behavior::accept:
