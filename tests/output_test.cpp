@@ -46,6 +46,8 @@ wsout::config config_for(std::string const& url)
     cfg.timeouts.connect = scaled(5s);
     cfg.timeouts.handshake = scaled(2s);
     cfg.timeouts.close = scaled(3s);
+    cfg.timeouts.write = scaled(30s);
+    cfg.keepalive.pong_timeout = scaled(10s);
     return cfg;
 }
 
