@@ -49,6 +49,8 @@ wsout::config config_for(std::string const& url)
     cfg.timeouts.connect = scaled(5s);
     cfg.timeouts.handshake = scaled(2s);
     cfg.timeouts.close = scaled(3s);
+    cfg.timeouts.write = scaled(30s);
+    cfg.keepalive.pong_timeout = scaled(10s);
     return cfg;
 }
 
@@ -765,7 +767,9 @@ TEST_CASE("a dead peer that never answers pings is detected", "[output][keepaliv
     CHECK(took < scaled(2s));
 }
 
-TEST_CASE("confirm mode ping with large batches: progress across many resets", "[output][confirm]")
+// [heavy]: 40000 messages through 5 resets; tests/valgrind/run.sh skips it
+// (under memcheck a 4096-message batch was not confirmed within 200 s).
+TEST_CASE("confirm mode ping with large batches: progress across many resets", "[output][confirm][heavy]")
 {
     wsout_test::ws_server_options opts;
     opts.end_after_messages = 10000;
