@@ -223,7 +223,8 @@ public:
         @param token Completion token; signature `void(error_code)`.
     */
     template<class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
-    auto async_write_batch(std::vector<boost::asio::const_buffer> messages, CompletionToken&& token = {});
+    auto async_write_batch(std::vector<boost::asio::const_buffer> const& messages,
+                           CompletionToken&& token = {});
 
     //------------------------------------------------------------------
     /** Close gracefully.

@@ -500,7 +500,7 @@ private:
         return s;
     }
 
-    void record_failure(error_code ec, bool connecting, std::string detail = {})
+    void record_failure(error_code ec, bool connecting, std::string const& detail = {})
     {
         std::string msg;
         if (connecting)
@@ -641,7 +641,7 @@ private:
             return connect_failed(timeout_or(ec), transport_detail(ec));
         response_parser_.emplace();
         response_parser_->header_limit(16 * 1024);
-        response_parser_->body_limit(64 * 1024);
+        response_parser_->body_limit(std::uint64_t{64} * 1024);
         boost::beast::http::async_read_header(
             *stream_, rbuf_, *response_parser_,
             [self = self(), gen, keep = stream_](error_code ec, std::size_t) {
@@ -712,7 +712,7 @@ private:
         if (stream_)
             transport_.abort(*stream_);
         ++generation_; // ignore late completions of this attempt
-        record_failure(ec, true, std::move(detail));
+        record_failure(ec, true, detail);
         {
             std::lock_guard<std::mutex> lock(mutex_);
             ++stat_conn_failed_;
@@ -1330,7 +1330,7 @@ private:
             // read.
             return finish_close_handshake();
         }
-        record_failure(ec, false, std::move(detail));
+        record_failure(ec, false, detail);
         ++generation_;
         cancel_connection_timers();
         stop_direct_and_abort();
@@ -1739,7 +1739,7 @@ private:
     std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> response_parser_;
     boost::beast::flat_buffer rbuf_;
     frame_parser parser_;
-    static constexpr std::size_t read_chunk_ = 16 * 1024;
+    static constexpr std::size_t read_chunk_ = std::size_t{16} * 1024;
 
     ring<write_entry> writing_;
     std::vector<std::pair<completion, error_code>> done_batch_;
@@ -1763,7 +1763,7 @@ private:
     std::size_t frame_offset_ = 0;
     std::vector<control_frame> controls_;
     std::vector<unsigned char> wbuf_;
-    std::size_t write_buffer_limit_ = 256 * 1024;
+    std::size_t write_buffer_limit_ = std::size_t{256} * 1024;
     std::uint64_t frames_in_write_ = 0;
     bool writing_in_progress_ = false;
     bool write_timed_out_ = false;

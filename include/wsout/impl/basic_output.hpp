@@ -264,7 +264,7 @@ auto basic_output<Core>::async_write_batch(std::vector<std::string> messages, Co
 
 template<class Core>
 template<class CompletionToken>
-auto basic_output<Core>::async_write_batch(std::vector<boost::asio::const_buffer> messages,
+auto basic_output<Core>::async_write_batch(std::vector<boost::asio::const_buffer> const& messages,
                                            CompletionToken&& token)
 {
     detail::write_entry entry;
