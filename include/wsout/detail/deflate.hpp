@@ -361,7 +361,7 @@ private:
 class inflater
 {
 public:
-    static constexpr std::size_t scratch_size = 16 * 1024;
+    static constexpr std::size_t scratch_size = std::size_t{16} * 1024;
 
     explicit inflater(int window_bits, bool no_context_takeover)
         : reset_each_(no_context_takeover)

@@ -140,7 +140,8 @@ private:
         {
             T& old = (*this)[i];
             ::new (static_cast<void*>(fresh + i)) T(std::move(old));
-            old.~T();
+            // Ending a moved-from object's lifetime is what a move leaves it for.
+            old.~T(); // NOLINT(bugprone-use-after-move)
         }
         std::allocator<T>().deallocate(data_, capacity_);
         data_ = fresh;
