@@ -498,10 +498,12 @@ TEST_CASE("faults: the Nth write fails (for every N of a run), in both confirm m
                 auto d = check_accounting(s, o);
                 INFO(describe(s, o));
                 CHECK(o.connect_errors.empty());
-                CHECK(o.close_result == wsout::error_code{});
+                // A reset that hits the close handshake itself fails the
+                // close (the server may not have read everything).
+                CHECK((!o.close_result || o.close_result == net::error::connection_reset));
                 // A transient error: every message is sent in the end.
                 CHECK(o.stats.output_sent == message_count);
-                if (o.fired == 1 && o.stats.output_connection_lost == 1)
+                if (o.fired == 1 && o.stats.output_connection_lost == 1 && !o.close_result)
                 {
                     // The reconnect happened and carried on.
                     CHECK(o.stats.output_connection_up == 2);
@@ -600,7 +602,8 @@ TEST_CASE("faults: the Nth read fails (pongs and the close answer are what reads
                 check_accounting(s, o);
                 INFO(describe(s, o));
                 CHECK(o.stats.output_sent == message_count);
-                CHECK(o.close_result == wsout::error_code{});
+                // A reset read during the close handshake fails the close.
+                CHECK((!o.close_result || o.close_result == net::error::connection_reset));
                 if (o.stats.output_connection_lost == 1)
                     ++losses;
             }
@@ -811,7 +814,10 @@ TEST_CASE("faults: the write of the close frame fails after everything was sent"
         // losing the connection then loses nothing.
         CHECK(d.unique.size() == message_count);
         CHECK(o.stats.output_sent == message_count);
-        CHECK(o.close_result == wsout::error_code{});
+        // The close itself reports the reset: from the client's side, a
+        // reset during the close handshake cannot prove the server read
+        // everything (here it did).
+        CHECK((!o.close_result || o.close_result == net::error::connection_reset));
     }
 }
 
@@ -828,7 +834,12 @@ TEST_CASE("faults: the read awaiting the server's close answer fails", "[faults]
         INFO(describe(s, o));
         CHECK(o.fired == 1);
         CHECK(d.unique.size() == message_count);
-        CHECK(o.close_result == wsout::error_code{});
+        // An orderly end (EOF) after our close frame closes cleanly; a reset
+        // is reported by close (the server may not have read everything).
+        if (err == net::error::eof)
+            CHECK(o.close_result == wsout::error_code{});
+        else
+            CHECK(o.close_result == net::error::connection_reset);
     }
 }
 
