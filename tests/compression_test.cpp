@@ -346,7 +346,7 @@ TEST_CASE("bad extension answers from a server fail the handshake with bad_exten
         auto req = server.connection(1).request;
         std::string offered;
         for (auto const& h : req.headers)
-            if (wsout::detail::pmd_parse::ieq(h.first, "Sec-WebSocket-Extensions"))
+            if (wsout::detail::iequals(h.first, "Sec-WebSocket-Extensions"))
                 offered = h.second;
         CHECK(offered == (c.compression ? "permessage-deflate; client_max_window_bits" : ""));
     }

@@ -26,6 +26,7 @@
 //  - server_no_context_takeover: the decompressor is reset after every
 //    message.
 
+#include <wsout/detail/config_text.hpp>
 #include <wsout/error.hpp>
 
 #include <boost/beast/zlib/deflate_stream.hpp>
@@ -57,49 +58,6 @@ struct pmd_config
 inline constexpr char const* pmd_offer = "permessage-deflate; client_max_window_bits";
 
 namespace pmd_parse {
-
-inline bool is_tchar(char c) noexcept
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c)
-    {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~': return true;
-    default: return false;
-    }
-}
-
-inline bool ieq(std::string_view a, std::string_view b) noexcept
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-    {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 /// A cursor over one header value (RFC 7230 / RFC 6455 9.1 grammar).
 struct cursor
 {
@@ -116,7 +74,7 @@ struct cursor
     std::string_view token() noexcept
     {
         std::size_t b = i;
-        while (i < s.size() && is_tchar(s[i]))
+        while (i < s.size() && is_token_char(static_cast<unsigned char>(s[i])))
             ++i;
         return s.substr(b, i - b);
     }
@@ -195,7 +153,7 @@ inline error_code check_pmd_response(std::string_view value, pmd_config& out, st
         std::string_view name = c.token();
         if (name.empty())
             return bad("malformed Sec-WebSocket-Extensions header");
-        if (!ieq(name, "permessage-deflate"))
+        if (!iequals(name, "permessage-deflate"))
             return bad("the server selected the extension \"" + std::string(name.substr(0, 64)) +
                        "\", which was not offered");
         if (seen_any)
@@ -229,7 +187,7 @@ inline error_code check_pmd_response(std::string_view value, pmd_config& out, st
                 c.skip_ows();
             }
             std::string shown(pname.substr(0, 64));
-            if (ieq(pname, "server_no_context_takeover") || ieq(pname, "client_no_context_takeover"))
+            if (iequals(pname, "server_no_context_takeover") || iequals(pname, "client_no_context_takeover"))
             {
                 bool server = pname[0] == 's' || pname[0] == 'S';
                 bool& seen = server ? has_snct : has_cnct;
@@ -240,7 +198,7 @@ inline error_code check_pmd_response(std::string_view value, pmd_config& out, st
                     return bad("permessage-deflate parameter " + shown + " must not have a value");
                 (server ? out.server_no_context_takeover : out.client_no_context_takeover) = true;
             }
-            else if (ieq(pname, "server_max_window_bits") || ieq(pname, "client_max_window_bits"))
+            else if (iequals(pname, "server_max_window_bits") || iequals(pname, "client_max_window_bits"))
             {
                 bool server = pname[0] == 's' || pname[0] == 'S';
                 bool& seen = server ? has_smwb : has_cmwb;
