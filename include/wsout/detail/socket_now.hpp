@@ -15,6 +15,7 @@
 #include <wsout/error.hpp>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 
 #include <chrono>
 #include <cstddef>
