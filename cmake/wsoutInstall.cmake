@@ -11,12 +11,18 @@
 include(CMakePackageConfigHelpers)
 
 # Header-only: the package files are architecture independent, so they go to
-# share/ like nlohmann_json's.
+# share/ like nlohmann_json's (with wsout::compiled the library goes to lib/).
 set(WSOUT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/wsout"
     CACHE STRING "Where wsoutConfig.cmake is installed (relative to the prefix)")
 mark_as_advanced(WSOUT_INSTALL_CMAKEDIR)
 
 install(TARGETS wsout EXPORT wsoutTargets)
+# wsout::compiled (WSOUT_BUILD_COMPILED): the static library of the separate
+# compilation mode, in the same export set.
+if(TARGET wsout_compiled)
+  install(TARGETS wsout_compiled EXPORT wsoutTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT wsout_Development)
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wsout
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         COMPONENT wsout_Development
@@ -38,11 +44,17 @@ if(PROJECT_VERSION_MAJOR EQUAL 0)
 else()
   set(_wsout_compat SameMajorVersion)
 endif()
+# Architecture independent unless the package holds wsout::compiled.
+if(TARGET wsout_compiled)
+  set(_wsout_arch "")
+else()
+  set(_wsout_arch ARCH_INDEPENDENT)
+endif()
 write_basic_package_version_file(
   ${PROJECT_BINARY_DIR}/wsoutConfigVersion.cmake
   VERSION ${PROJECT_VERSION}
   COMPATIBILITY ${_wsout_compat}
-  ARCH_INDEPENDENT)
+  ${_wsout_arch})
 
 install(FILES
           ${PROJECT_BINARY_DIR}/wsoutConfig.cmake

@@ -296,6 +296,8 @@ private:
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/impl/client.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/client.ipp>
+#endif
 
 #endif

@@ -305,6 +305,8 @@ WSOUT_DECL char const* to_string(confirm_mode m) noexcept;
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/impl/config.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/config.ipp>
+#endif
 
 #endif

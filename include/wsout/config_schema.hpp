@@ -47,6 +47,8 @@ WSOUT_DECL std::string config_reference_markdown();
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/impl/config_schema.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/config_schema.ipp>
+#endif
 
 #endif

@@ -140,6 +140,8 @@ struct is_error_condition_enum<::wsout::condition> : std::true_type
 } // namespace system
 } // namespace boost
 
-#include <wsout/impl/error.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/error.ipp>
+#endif
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <wsout/auth/any.hpp>
 #include <wsout/basic_output.hpp>
+#include <wsout/detail/config.hpp>
 #include <wsout/transport/plain.hpp>
 #include <wsout/transport/tls.hpp>
 #include <wsout/websocket_output.hpp>
@@ -68,34 +69,22 @@ public:
     @throws config_error for any bad setting (the message names the JSON
     pointer of the bad value).
 */
-inline output make_output(boost::asio::any_io_executor ex, config cfg)
-{
-    validate(cfg);
-    bool secure = [&] {
-        try
-        {
-            return parse_url(cfg.url, "ws,wss").secure();
-        }
-        catch (config_error const& e)
-        {
-            throw config_error("/url", e.problem());
-        }
-    }();
-    if (secure)
-        return websocket_output<transport::tls, auth::any>(std::move(ex), std::move(cfg));
-    return websocket_output<transport::plain, auth::any>(std::move(ex), std::move(cfg));
-}
+WSOUT_DECL output make_output(boost::asio::any_io_executor ex, config cfg);
 
 /** Build an output running on an io_context; see the executor overload.
 
     @throws config_error for any bad setting.
 */
-inline output make_output(boost::asio::io_context& ioc, config cfg)
-{
-    return make_output(boost::asio::any_io_executor(ioc.get_executor()), std::move(cfg));
-}
+WSOUT_DECL output make_output(boost::asio::io_context& ioc, config cfg);
 
 } // namespace v1
 } // namespace wsout
+
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/output.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_OUTPUT
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

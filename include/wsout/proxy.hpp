@@ -66,6 +66,8 @@ WSOUT_DECL bool no_proxy_matches(std::string_view no_proxy, std::string_view hos
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/impl/proxy.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/proxy.ipp>
+#endif
 
 #endif

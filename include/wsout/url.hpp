@@ -80,6 +80,8 @@ WSOUT_DECL url parse_url(std::string_view text, std::string_view allowed_schemes
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/impl/url.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/impl/url.ipp>
+#endif
 
 #endif

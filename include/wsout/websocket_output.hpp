@@ -158,5 +158,9 @@ using plain_output = websocket_output<transport::plain, auth::none>;
 } // namespace wsout
 
 #include <wsout/impl/websocket_output.hpp>
+#if !WSOUT_HEADER_ONLY
+#define WSOUT_DETAIL_HAVE_WEBSOCKET_OUTPUT
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

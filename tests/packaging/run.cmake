@@ -52,6 +52,9 @@ function(build_and_run_consumer)
        "-DWSOUT_EXPECTED_VERSION=${WSOUT_EXPECTED_VERSION}" ${ARGN})
   step("build the consumer" ${CMAKE_COMMAND} --build "${_build}")
   step("run the consumer" "${_build}/wsout_consumer" "${MODE}")
+  if(EXISTS "${_build}/wsout_consumer_compiled")
+    step("run the consumer linked to wsout::compiled" "${_build}/wsout_consumer_compiled" "${MODE}+compiled")
+  endif()
 endfunction()
 
 if(MODE STREQUAL "add_subdirectory")
@@ -65,8 +68,10 @@ elseif(MODE STREQUAL "find_package")
   set(_prefix "${WORK_DIR}/prefix")
   step("configure wsout (library only)"
        ${CMAKE_COMMAND} -S "${WSOUT_SOURCE_DIR}" -B "${_wsout_build}" ${_common}
-       -DWSOUT_BUILD_TESTS=OFF -DWSOUT_BUILD_EXAMPLES=OFF -DWSOUT_BUILD_BENCH=OFF
+       -DWSOUT_BUILD_TESTS=OFF -DWSOUT_BUILD_EXAMPLES=OFF -DWSOUT_BUILD_BENCH=OFF -DWSOUT_BUILD_COMPILED=ON
        "-DCMAKE_INSTALL_PREFIX=${_staging}")
+  # With wsout::compiled, which must then be built before the install.
+  step("build wsout::compiled" ${CMAKE_COMMAND} --build "${_wsout_build}")
   step("install wsout" ${CMAKE_COMMAND} --install "${_wsout_build}" --prefix "${_staging}")
   file(RENAME "${_staging}" "${_prefix}")
   foreach(_f include/wsout/version.hpp include/wsout/config.hpp
@@ -76,6 +81,10 @@ elseif(MODE STREQUAL "find_package")
       message(FATAL_ERROR "[packaging.find_package] not installed: ${_f}")
     endif()
   endforeach()
+  file(GLOB_RECURSE _lib RELATIVE "${_prefix}" "${_prefix}/lib*/libwsout.a")
+  if(NOT _lib)
+    message(FATAL_ERROR "[packaging.find_package] not installed: the wsout::compiled library (libwsout.a)")
+  endif()
   file(GLOB_RECURSE _leaked RELATIVE "${_prefix}" "${_prefix}/include/*")
   list(FILTER _leaked EXCLUDE REGEX "\\.(hpp|ipp)$")
   if(_leaked)

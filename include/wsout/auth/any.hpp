@@ -118,5 +118,11 @@ private:
 } // namespace wsout
 
 #include <wsout/auth/impl/any.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/auth/impl/any.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_AUTH_ANY
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

@@ -60,6 +60,11 @@ private:
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/auth/impl/basic.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/auth/impl/basic.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_AUTH_BASIC
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

@@ -106,6 +106,11 @@ private:
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/auth/impl/jwt.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/auth/impl/jwt.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_AUTH_JWT
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

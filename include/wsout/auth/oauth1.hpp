@@ -209,6 +209,11 @@ private:
 } // namespace v1
 } // namespace wsout
 
-#include <wsout/auth/impl/oauth1.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/auth/impl/oauth1.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_AUTH_OAUTH1
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

@@ -8,13 +8,22 @@
 #ifndef WSOUT_DETAIL_CONFIG_HPP
 #define WSOUT_DETAIL_CONFIG_HPP
 
-// WSOUT_DECL marks the non-template functions defined in impl/*.hpp.
-// Header-only (the default) they are inline. Defining
-// WSOUT_SEPARATE_COMPILATION makes them ordinary declarations, compiled once
-// in a translation unit that includes <wsout/src.hpp>, as Beast and spdlog do.
+// Header-only (the default) or separately compiled, as Beast
+// (BOOST_BEAST_SEPARATE_COMPILATION) and spdlog (SPDLOG_COMPILED_LIB) offer.
+//
+// Non-template functions are defined in impl/*.ipp files and marked
+// WSOUT_DECL. Header-only, the public headers include those files and
+// WSOUT_DECL is `inline`. With WSOUT_SEPARATE_COMPILATION defined (for every
+// translation unit of the program), the public headers leave the .ipp files
+// out, WSOUT_DECL is empty, and exactly one translation unit includes
+// <wsout/src.hpp>, which defines them all and explicitly instantiates the
+// common outputs (see detail/extern_templates.hpp). CMake users link
+// wsout::compiled instead of wsout::wsout.
 #if defined(WSOUT_SEPARATE_COMPILATION)
+#define WSOUT_HEADER_ONLY 0
 #define WSOUT_DECL
 #else
+#define WSOUT_HEADER_ONLY 1
 #define WSOUT_DECL inline
 #endif
 

@@ -27,6 +27,14 @@ inline message_ref as_message(boost::asio::const_buffer b) noexcept
     return {static_cast<unsigned char const*>(b.data()), b.size()};
 }
 
+// What the member templates (instantiated in the user's code) call. Header-only:
+// the engine's own type (final, so calls are direct and may be inlined).
+// Separate compilation: its output_core base, so the user's code calls
+// virtual functions and does not instantiate the engine, which
+// <wsout/src.hpp> compiled once for the common outputs.
+template<class Core>
+using engine_t = std::conditional_t<WSOUT_HEADER_ONLY, Core, output_core>;
+
 template<class Impl>
 struct initiate_write
 {
@@ -106,7 +114,7 @@ template<class CompletionToken>
 auto basic_output<Core>::async_connect(CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [impl = impl_](auto&& handler) {
+        [impl = std::shared_ptr<detail::engine_t<Core>>(impl_)](auto&& handler) {
             impl->start_connect(
                 detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
         },
@@ -138,8 +146,8 @@ auto basic_output<Core>::async_write(boost::asio::const_buffer message, Completi
     detail::write_entry entry;
     entry.single = detail::as_message(message);
     entry.bytes = message.size();
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
-                                                                          token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_write<detail::engine_t<Core>>{impl_}, token, std::move(entry));
 }
 
 template<class Core>
@@ -150,8 +158,8 @@ auto basic_output<Core>::async_write(std::string message, CompletionToken&& toke
     entry.owned = std::move(message);
     entry.single_is_owned = true;
     entry.bytes = entry.owned.size();
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
-                                                                          token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_write<detail::engine_t<Core>>{impl_}, token, std::move(entry));
 }
 
 template<class Core>
@@ -229,7 +237,7 @@ void basic_output<Core>::write_batch(Range const& messages, error_code& ec)
     ec = detail::run_blocking(impl_->get_executor(), [&](detail::blocking_handler h) {
         auto entry = make_batch_entry(messages);
         entry.done = detail::completion(std::move(h), impl_->get_executor());
-        impl_->start_write(std::move(entry), false);
+        static_cast<detail::engine_t<Core>&>(*impl_).start_write(std::move(entry), false);
     });
 }
 
@@ -258,8 +266,8 @@ auto basic_output<Core>::async_write_batch(std::vector<std::string> messages, Co
         entry.batch.push_back(detail::as_message(s));
         entry.bytes += s.size();
     }
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
-                                                                          token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_write<detail::engine_t<Core>>{impl_}, token, std::move(entry));
 }
 
 template<class Core>
@@ -275,8 +283,8 @@ auto basic_output<Core>::async_write_batch(std::vector<boost::asio::const_buffer
         entry.batch.push_back(detail::as_message(b));
         entry.bytes += b.size();
     }
-    return boost::asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_write<Core>{impl_},
-                                                                          token, std::move(entry));
+    return boost::asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_write<detail::engine_t<Core>>{impl_}, token, std::move(entry));
 }
 
 //----------------------------------------------------------------------
@@ -286,7 +294,7 @@ template<class CompletionToken>
 auto basic_output<Core>::async_close(CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-        [impl = impl_](auto&& handler) {
+        [impl = std::shared_ptr<detail::engine_t<Core>>(impl_)](auto&& handler) {
             impl->start_close(
                 detail::completion(std::forward<decltype(handler)>(handler), impl->get_executor()));
         },

@@ -100,5 +100,8 @@ auto async_connect_tcp(boost::beast::tcp_stream& stream,
 } // namespace wsout
 
 #include <wsout/transport/impl/tcp.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/transport/impl/tcp.ipp>
+#endif
 
 #endif

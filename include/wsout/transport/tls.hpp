@@ -166,5 +166,11 @@ WSOUT_DECL std::string describe_tls_error(error_code const& ec, long verify_resu
 } // namespace wsout
 
 #include <wsout/transport/impl/tls.hpp>
+#if WSOUT_HEADER_ONLY
+#include <wsout/transport/impl/tls.ipp>
+#else
+#define WSOUT_DETAIL_HAVE_TRANSPORT_TLS
+#include <wsout/detail/extern_templates.hpp>
+#endif
 
 #endif

@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_AUTH_IMPL_BASIC_HPP
-#define WSOUT_AUTH_IMPL_BASIC_HPP
+#ifndef WSOUT_AUTH_IMPL_BASIC_IPP
+#define WSOUT_AUTH_IMPL_BASIC_IPP
 
 #include <wsout/detail/base64.hpp>
 

@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_IMPL_ERROR_HPP
-#define WSOUT_IMPL_ERROR_HPP
+#ifndef WSOUT_IMPL_ERROR_IPP
+#define WSOUT_IMPL_ERROR_IPP
 
 #include <cstring>
 #include <string>
@@ -15,7 +15,7 @@ namespace wsout {
 inline namespace v1 {
 namespace detail {
 
-char const* http_reason(unsigned status) noexcept;
+WSOUT_DECL char const* http_reason(unsigned status) noexcept;
 
 // Final, so its public non-virtual destructor is right (Boost.System's is
 // protected); clang-tidy 14 flags final classes too (later versions do not).

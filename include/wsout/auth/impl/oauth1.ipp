@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_AUTH_IMPL_OAUTH1_HPP
-#define WSOUT_AUTH_IMPL_OAUTH1_HPP
+#ifndef WSOUT_AUTH_IMPL_OAUTH1_IPP
+#define WSOUT_AUTH_IMPL_OAUTH1_IPP
 
 #include <wsout/detail/base64.hpp>
 #include <wsout/detail/crypto.hpp>

@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_IMPL_CONFIG_HPP
-#define WSOUT_IMPL_CONFIG_HPP
+#ifndef WSOUT_IMPL_CONFIG_IPP
+#define WSOUT_IMPL_CONFIG_IPP
 
 #include <wsout/detail/config_duration.hpp>
 #include <wsout/detail/config_env.hpp>

@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_AUTH_IMPL_JWT_HPP
-#define WSOUT_AUTH_IMPL_JWT_HPP
+#ifndef WSOUT_AUTH_IMPL_JWT_IPP
+#define WSOUT_AUTH_IMPL_JWT_IPP
 
 #include <wsout/detail/base64.hpp>
 #include <wsout/detail/crypto.hpp>

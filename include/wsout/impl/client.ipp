@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_IMPL_CLIENT_HPP
-#define WSOUT_IMPL_CLIENT_HPP
+#ifndef WSOUT_IMPL_CLIENT_IPP
+#define WSOUT_IMPL_CLIENT_IPP
 
 #include <wsout/output.hpp>
 

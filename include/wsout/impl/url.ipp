@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_IMPL_URL_HPP
-#define WSOUT_IMPL_URL_HPP
+#ifndef WSOUT_IMPL_URL_IPP
+#define WSOUT_IMPL_URL_IPP
 
 #include <wsout/config.hpp>
 #include <wsout/detail/config_text.hpp>

@@ -5,8 +5,8 @@
 // file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#ifndef WSOUT_IMPL_PROXY_HPP
-#define WSOUT_IMPL_PROXY_HPP
+#ifndef WSOUT_IMPL_PROXY_IPP
+#define WSOUT_IMPL_PROXY_IPP
 
 #include <boost/asio/ip/address.hpp>
 
