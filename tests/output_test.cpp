@@ -36,7 +36,7 @@ std::chrono::milliseconds scaled(std::chrono::milliseconds d)
 {
     static long const scale = [] {
         char const* v = std::getenv("WSOUT_TEST_TIME_SCALE");
-        long n = v ? std::atol(v) : 1;
+        long n = v ? std::strtol(v, nullptr, 10) : 1;
         return n < 1 ? 1L : n;
     }();
     return d * scale;
@@ -141,6 +141,7 @@ TEST_CASE("write_batch sends each part as its own message, in order", "[output]"
     wsout::plain_output out(ioc, config_for(server.url()));
     out.connect();
     std::vector<std::string> batch;
+    batch.reserve(500);
     for (int i = 0; i < 500; ++i)
         batch.push_back("part-" + std::to_string(i) + std::string(static_cast<std::size_t>(i % 37), 'x'));
     out.write_batch(batch);
@@ -167,6 +168,7 @@ TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
         net::io_context ioc;
         wsout::plain_output out(ioc, config_for(server.url()));
         std::vector<std::string> sent;
+        sent.reserve(2000);
         for (int i = 0; i < 2000; ++i)
             sent.push_back(pattern(static_cast<std::size_t>(i % 300), static_cast<unsigned>(i)));
         int completed = 0;
@@ -193,6 +195,7 @@ TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
         wsout::plain_output out(io.ioc, config_for(server.url()));
         out.async_connect(net::use_future).get();
         std::vector<std::future<void>> futures;
+        futures.reserve(100);
         for (int i = 0; i < 100; ++i)
             futures.push_back(out.async_write("f" + std::to_string(i), net::use_future));
         for (auto& f : futures)
@@ -512,9 +515,11 @@ std::vector<std::string> send_through_flaky_server(wsout::confirm_mode confirm,
     // Pipelined: a window of async writes, so many messages are in flight
     // when the server goes away.
     std::vector<std::string> messages;
+    messages.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i)
         messages.push_back(std::to_string(i));
     std::vector<std::future<void>> done;
+    done.reserve(messages.size());
     for (auto const& m : messages)
         done.push_back(out.async_write(net::buffer(m), net::use_future));
     for (auto& f : done)
@@ -601,7 +606,7 @@ TEST_CASE("a blocking write the socket took only in part is sent whole on the ne
     });
     constexpr int count = 200;
     auto message = [](int i) {
-        std::string m(64 * 1024, static_cast<char>('a' + i % 26));
+        std::string m(std::size_t{64} * 1024, static_cast<char>('a' + i % 26));
         auto tag = std::to_string(i) + ":";
         m.replace(0, tag.size(), tag);
         return m;
@@ -675,6 +680,7 @@ TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[
     constexpr int threads = 4, per_thread = 500;
     constexpr std::size_t total = std::size_t{threads} * per_thread;
     std::vector<std::thread> writers;
+    writers.reserve(threads);
     std::atomic<int> failures{0};
     for (int t = 0; t < threads; ++t)
         writers.emplace_back([&, t] {
@@ -720,6 +726,7 @@ TEST_CASE("close racing with writes: every write is reported, none vanishes", "[
     std::atomic<int> ok{0}, refused{0}, other{0};
     std::atomic<bool> go{true};
     std::vector<std::thread> writers;
+    writers.reserve(3);
     for (int t = 0; t < 3; ++t)
         writers.emplace_back([&] {
             for (int i = 0; i < 2000 && go; ++i)
