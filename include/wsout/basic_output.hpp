@@ -233,8 +233,15 @@ public:
         was sent, the close frame (1000) went out, the server's close frame
         came back and the transport was shut down; or until
         `timeouts.close` expired, in which case what was still pending fails
-        with `wsout::error::close_timeout`. Closing an output that is not
-        connected succeeds at once.
+        with `wsout::error::close_timeout`. The timeout bounds the whole
+        close: if the connection is lost while messages are still unsent
+        (or close() is called while reconnecting with messages waiting),
+        the output reconnects with its backoff and delivers them first; a
+        permanent error or exhausted retries fail them with that error
+        instead. A loss after every message was sent ends the close with
+        the connection's error (a reset: the server may not have read them
+        all), or cleanly for an orderly TCP close (FIN). Closing an output
+        that is not connected and holds no messages succeeds at once.
 
         @throws system_error on failure.
     */

@@ -98,6 +98,9 @@ struct fault_rule
     /// Writes only: instead of `nth`, the first write whose buffers end with
     /// the client's close frame (code only: 0x88 0x82, key, 2 bytes).
     bool on_close_frame = false;
+    /// Fire on the `nth` attempt and on every later one (a server that is
+    /// gone for good).
+    bool and_every_later = false;
 };
 
 /// What to inject, and what happened. Shared by the transport, its streams
@@ -185,7 +188,9 @@ public:
         {
             auto const& r = rules_[i];
             bool const match =
-                r.step == s && (r.on_close_frame ? ends_with_close_frame && !used_[i] : r.nth == d.index);
+                r.step == s && (r.on_close_frame    ? ends_with_close_frame && !used_[i]
+                                : r.and_every_later ? d.index >= r.nth
+                                                    : r.nth == d.index);
             if (match)
             {
                 d.fire = true;

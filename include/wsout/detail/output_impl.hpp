@@ -93,6 +93,7 @@ public:
                 "(stronger: the server's WebSocket layer read the messages) or \"none\"");
         wbuf_.reserve(write_buffer_limit_ + max_frame_header_size +
                       4 * (max_control_payload + max_frame_header_size));
+        frame_ends_.reserve(4096);
     }
 
     executor_type const& get_executor() const noexcept override { return ex_; }
@@ -922,6 +923,9 @@ private:
         }
         wbuf_.clear();
         frames_in_write_ = 0;
+        frame_ends_.clear();
+        write_start_cursor_ = cursor_;
+        write_start_framed_ = cursor_ < writing_.size() ? writing_[cursor_].framed : 0;
         // Control frames go between data frames, never inside one.
         if (!mid_frame_)
             append_controls();
@@ -955,7 +959,7 @@ private:
         }
         boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
                                  [self = self(), gen = generation_,
-                                  keep = stream_](error_code ec, std::size_t) { self->on_written(gen, ec); });
+                                  keep = stream_](error_code ec, std::size_t n) { self->on_written(gen, ec, n); });
     }
 
     bool queue_empty()
@@ -1050,6 +1054,8 @@ private:
             mid_frame_ = false;
             ++e.framed;
             ++framed_since_fence_;
+            if (!confirm_)
+                frame_ends_.push_back(static_cast<std::uint32_t>(wbuf_.size()));
             if (e.framed == e.count())
                 ++cursor_;
             if (confirm_ && framed_since_fence_ >= cfg_.delivery.confirm_every_messages && !fence_queued_)
@@ -1057,7 +1063,7 @@ private:
         }
     }
 
-    void on_written(std::uint64_t gen, error_code ec)
+    void on_written(std::uint64_t gen, error_code ec, std::size_t bytes_written)
     {
         if (gen != generation_)
             return;
@@ -1068,7 +1074,10 @@ private:
             writer_ = writer_owner::none;
         }
         if (ec || write_timed_out_)
+        {
+            credit_partial_write(bytes_written);
             return connection_lost(write_timed_out_ ? make_error_code(error::write_timeout) : ec);
+        }
         // Entries before the cursor had every byte written.
         for (std::size_t i = 0; i < cursor_; ++i)
             writing_[i].written = writing_[i].count();
@@ -1113,6 +1122,44 @@ private:
             }
         }
         pump();
+    }
+
+    /** A write failed after `bytes_written` bytes: the messages whose frame
+        ended inside them were handed to the transport, so by the delivery
+        contract they were sent. Report them (a resend would duplicate them
+        at the server). Confirm mode keeps its own rule: only a pong proves
+        delivery, so there nothing is credited here.
+    */
+    void credit_partial_write(std::size_t bytes_written)
+    {
+        if (confirm_ || frame_ends_.empty() || bytes_written < frame_ends_.front())
+            return;
+        auto whole = static_cast<std::size_t>(
+            std::upper_bound(frame_ends_.begin(), frame_ends_.end(), bytes_written) - frame_ends_.begin());
+        // Frames were appended in queue order, from the entry at the write's
+        // start cursor on; entries after it start at their first unwritten
+        // message.
+        std::size_t i = write_start_cursor_;
+        std::size_t done = write_start_framed_;
+        while (whole != 0 && i < writing_.size())
+        {
+            std::size_t take = std::min(whole, writing_[i].count() - done);
+            done += take;
+            whole -= take;
+            writing_[i].written = std::max(writing_[i].written, done);
+            if (done < writing_[i].count())
+                break;
+            ++i;
+            done = i < writing_.size() ? writing_[i].written : 0;
+        }
+        std::size_t complete = 0;
+        while (complete < writing_.size() && writing_[complete].written == writing_[complete].count())
+            ++complete;
+        if (complete == 0)
+            return;
+        complete_front(complete);
+        cursor_ -= std::min(cursor_, complete);
+        write_start_cursor_ -= std::min(write_start_cursor_, complete);
     }
 
     /// Report the first `n` entries of writing_ as sent.
@@ -1342,9 +1389,16 @@ private:
         log(log_level::warn, "connection lost: " + last_failure().message);
         if (state_ == state::closing)
         {
-            // Closing: no reconnect; what was not sent fails.
-            fail_everything(ec);
-            return complete_close(ec);
+            // close() drains the queue, bounded by the close timeout: with
+            // messages still unsent, reconnect and go on (on_open resumes
+            // the close). Nothing left, or an error no retry can cure:
+            // the close ends here with the connection's error.
+            if (queue_drained() || error_code(ec) == condition::permanent)
+            {
+                fail_everything(ec);
+                return complete_close(ec);
+            }
+            log(log_level::info, "closing with messages unsent: reconnecting to deliver them first");
         }
         reconnecting_ = true;
         state_ = state::reconnecting;
@@ -1567,10 +1621,21 @@ private:
             c.complete({});
             return;
         }
-        case state::connecting:
         case state::reconnecting:
+            if (!queue_drained())
+            {
+                // Messages wait for the next connection: close() drains
+                // them first, bounded by the close timeout (on_open resumes
+                // the close once connected).
+                close_completion_ = std::move(c);
+                arm_close_timer();
+                return;
+            }
+            [[fallthrough]];
+        case state::connecting:
         {
-            // Not connected: nothing can be delivered any more.
+            // Not connected, nothing waiting (or the first connect has not
+            // succeeded yet): close at once.
             close_completion_ = std::move(c);
             ++generation_;
             backoff_timer_.cancel();
@@ -1587,16 +1652,21 @@ private:
         close_completion_ = std::move(c);
         state_ = state::closing;
         set_public_state(output_state::closing);
-        if (cfg_.timeouts.close.count() > 0)
-        {
-            close_timer_.expires_after(cfg_.timeouts.close);
-            close_timer_.async_wait([self = self()](error_code ec) {
-                if (ec || !self->close_completion_)
-                    return;
-                self->close_timed_out();
-            });
-        }
+        arm_close_timer();
         pump();
+    }
+
+    /// The close timeout bounds the whole close, reconnects included.
+    void arm_close_timer()
+    {
+        if (cfg_.timeouts.close.count() <= 0)
+            return;
+        close_timer_.expires_after(cfg_.timeouts.close);
+        close_timer_.async_wait([self = self()](error_code ec) {
+            if (ec || !self->close_completion_)
+                return;
+            self->close_timed_out();
+        });
     }
 
     void close_timed_out()
@@ -1765,6 +1835,11 @@ private:
     std::vector<unsigned char> wbuf_;
     std::size_t write_buffer_limit_ = std::size_t{256} * 1024;
     std::uint64_t frames_in_write_ = 0;
+    // Where each message frame of the current write ends in wbuf_ (mode
+    // none only), to credit the whole frames of a write that fails part way.
+    std::vector<std::uint32_t> frame_ends_;
+    std::size_t write_start_cursor_ = 0;
+    std::size_t write_start_framed_ = 0;
     bool writing_in_progress_ = false;
     bool write_timed_out_ = false;
     bool close_sent_ = false;
