@@ -120,6 +120,7 @@ struct options
     std::size_t write_buffer = std::size_t(1) << 20; // Beast tuned
     long gap_us = 100;                               // latency modes: idle gap between messages
     bool nodelay = false;                            // set TCP_NODELAY (Beast and raw clients)
+    bool nagle = false;                              // wsout: tcp.no_delay false
     std::size_t write_size = std::size_t(256) << 10; // raw: bytes per write
     bool erased = false;                             // wsout: through wsout::make_output
     bool json = false;                               // wsout: varied JSON-like payloads (make_json_pool)
@@ -181,6 +182,8 @@ inline options parse_options(int argc, char** argv, char const* usage)
             o.gap_us = long(parse_size(need(i), "--gap-us"));
         else if (a == "--nodelay")
             o.nodelay = true;
+        else if (a == "--nagle")
+            o.nagle = true;
         else if (a == "--write-size")
             o.write_size = parse_size(need(i), "--write-size");
         else if (a == "--erased")

@@ -44,7 +44,11 @@ CLIENTS = [
     ("beast-sync", "Beast sync write loop, defaults", "beast-bench-client", "sync", []),
     ("beast-tuned", "Beast sync, auto_fragment off, 1 MiB write buffer", "beast-bench-client", "tuned", []),
     ("beast-async", "Beast async, one write in flight", "beast-bench-client", "async", []),
+    ("beast-sync-nodelay", "Beast sync write loop, TCP_NODELAY set (as wsout does by default)",
+     "beast-bench-client", "sync", ["--nodelay"]),
     ("wsout-sync", "wsout `write` loop (blocking, one at a time)", "wsout-bench-client", "sync", []),
+    ("wsout-sync-nagle", "wsout `write` loop, `tcp.no_delay: false` (Nagle on, as Beast's default)",
+     "wsout-bench-client", "sync", ["--nagle"]),
     ("wsout-async", "wsout `async_write`, window 1024", "wsout-bench-client", "async", ["--window", "1024"]),
     ("wsout-batch", "wsout `write_batch`", "wsout-bench-client", "batch", []),
     # the same three through the type-erased wsout::output (wsout::make_output)

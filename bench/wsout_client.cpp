@@ -13,6 +13,8 @@
 //                   discards inbound frames, so the latency is the one-way
 //                   figure measured by the sink (run it with --echo); the
 //                   client prints the duration of the write() calls.
+//   --nagle         tcp.no_delay false: the kernel's Nagle algorithm on, as
+//                   in Beast's default (wsout's default sets TCP_NODELAY)
 //   --erased        the same modes through the type-erased wsout::output
 //                   that wsout::make_output returns (policies chosen from the
 //                   url at run time: transport::plain or tls, auth::any), to
@@ -44,7 +46,7 @@ namespace {
 char const* const usage = "usage: wsout-bench-client --host H --port P --size N --count N\n"
                           "                          [--mode sync|async|batch|latency] [--tls --ca FILE]\n"
                           "                          [--window N] [--batch N] [--gap-us N] [--erased]\n"
-                          "                          [--json] [--compress [--level N]]";
+                          "                          [--json] [--compress [--level N]] [--nagle]";
 
 wsout::config make_config(bench::options const& o)
 {
@@ -57,6 +59,7 @@ wsout::config make_config(bench::options const& o)
     }
     cfg.compression = o.compress;
     cfg.compression_level = o.level;
+    cfg.tcp.no_delay = !o.nagle;
     return cfg;
 }
 

@@ -151,6 +151,7 @@ char const* const every_field = R"({
   "backoff": { "initial_interval": "250ms", "max_interval": "30s", "max_elapsed_time": "5m", "multiplier": 2.0, "jitter": 0.25 },
   "timeouts": { "connect": "1s", "handshake": "2s", "write": "3s", "close": "4s" },
   "keepalive": { "ping_interval": "1m", "pong_timeout": "7s" },
+  "tcp": { "no_delay": false },
   "delivery": { "confirm": "ping", "confirm_every_messages": 10, "confirm_interval": "50ms" },
   "max_in_flight": 100,
   "max_in_flight_bytes": "1MiB",
@@ -397,6 +398,7 @@ TEST_CASE("every field is parsed", "[config]")
     CHECK(c.timeouts.close == 4s);
     CHECK(c.keepalive.ping_interval == 1min);
     CHECK(c.keepalive.pong_timeout == 7s);
+    CHECK_FALSE(c.tcp.no_delay);
     CHECK(c.delivery.confirm == wsout::confirm_mode::ping);
     CHECK(c.delivery.confirm_every_messages == 10);
     CHECK(c.delivery.confirm_interval == 50ms);
@@ -427,7 +429,7 @@ TEST_CASE("every field is parsed", "[config]")
         }
     }
     // Same number of top-level fields as the struct's table.
-    CHECK(def.size() == 19);
+    CHECK(def.size() == 20);
 
     CHECK(
         parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
@@ -535,6 +537,8 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"timeouts": {"connect": 10}})", "/timeouts/connect",
          "expected a duration string such as \"500ms\""},
         {R"({"keepalive": {"ping_interval": "9999999h"}})", "/keepalive/ping_interval", "out of range"},
+        {R"({"tcp": {"no_delay": "no"}})", "/tcp/no_delay", "expected bool, got string"},
+        {R"({"tcp": {"nodelay": true}})", "/tcp/nodelay", "did you mean \"no_delay\"?"},
         // bad sizes and counts
         {R"({"max_in_flight_bytes": "16 MiB"})", "/max_in_flight_bytes", "unknown size unit"},
         {R"({"max_in_flight_bytes": "lots"})", "/max_in_flight_bytes", "is not a size"},

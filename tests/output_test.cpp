@@ -265,6 +265,33 @@ TEST_CASE("the handshake carries User-Agent, Host, headers and subprotocols", "[
     CHECK(server.connection(1).subprotocol == "telemetry.v2");
 }
 
+TEST_CASE("tcp.no_delay sets TCP_NODELAY on the connected socket, on by default", "[output][handshake]")
+{
+    wsout_test::ws_server server;
+    net::io_context ioc;
+    for (bool const wanted : {true, false})
+    {
+        INFO("tcp.no_delay " << wanted);
+        auto cfg = config_for(server.url());
+        if (!wanted)
+            cfg.tcp.no_delay = false;
+        else
+            CHECK(cfg.tcp.no_delay); // the default
+        auto const target = wsout::parse_url(cfg.url, "ws");
+        std::optional<wsout::url> const no_proxy;
+        wsout::log_hook const no_log;
+        wsout::transport::connect_request const req{target, cfg, no_proxy, no_log};
+        boost::beast::tcp_stream stream(ioc);
+        auto done = wsout::transport::async_connect_tcp(stream, req, nullptr, net::use_future);
+        ioc.restart();
+        ioc.run();
+        REQUIRE_NOTHROW(done.get());
+        net::ip::tcp::no_delay opt;
+        stream.socket().get_option(opt);
+        CHECK(opt.value() == wanted);
+    }
+}
+
 TEST_CASE("a refused handshake reports the HTTP status", "[output][handshake]")
 {
     for (unsigned status : {401u, 403u, 404u, 500u})

@@ -152,6 +152,14 @@ struct keepalive_config
     duration pong_timeout = std::chrono::seconds(10);
 };
 
+/// `tcp`: socket options of the connection to the server (or the proxy).
+struct tcp_config
+{
+    /// TCP_NODELAY: each write leaves at once. Off lets the kernel's Nagle
+    /// algorithm hold small segments while earlier data is unacknowledged.
+    bool no_delay = true;
+};
+
 /// How strongly "sent" is confirmed (see the delivery contract).
 enum class confirm_mode
 {
@@ -211,6 +219,7 @@ struct config
     backoff_config backoff;     ///< reconnect backoff
     timeouts_config timeouts;   ///< per-step limits
     keepalive_config keepalive; ///< pings and dead-peer detection
+    tcp_config tcp;             ///< socket options
     delivery_config delivery;   ///< what "sent" means
 
     /// Messages accepted but not yet reported; writes wait beyond it.

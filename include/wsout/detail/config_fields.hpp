@@ -799,6 +799,18 @@ inline std::vector<field_info> const& config_fields()
                            }));
 
         t.push_back(object(
+            "tcp", &config::tcp, O::wsout, "Options of the TCP socket (to the server, or to the proxy).",
+            {
+                leaf("no_delay", &tcp_config::no_delay, K::boolean, O::wsout,
+                     "Set TCP_NODELAY: each socket write leaves at once. wsout packs queued messages into "
+                     "large writes itself, so Nagle's algorithm only adds latency there (up to the peer's "
+                     "delayed-ACK time, often 40 ms, for a message sent while earlier data is "
+                     "unacknowledged). `false` suits a producer that makes many tiny blocking `write` "
+                     "calls one at a time and cares about throughput, not latency: the kernel then "
+                     "coalesces them (see README, \"Performance\")."),
+            }));
+
+        t.push_back(object(
             "delivery", &config::delivery, O::wsout,
             "How strongly a message is confirmed as sent before its write completes (see the delivery "
             "contract in "

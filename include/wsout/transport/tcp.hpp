@@ -79,7 +79,8 @@ inline constexpr char const* to_string(connect_step s) noexcept
     larger than 16 KiB, a proxy closing without an answer or sending bytes
     after its 2xx header complete with `error::bad_proxy_response`.
 
-    Sets TCP_NODELAY on the connected socket. `step`, when not null, is
+    Sets TCP_NODELAY on the connected socket as `req.settings.tcp.no_delay`
+    says (on by default). `step`, when not null, is
     updated as the operation moves on, so a failure or a timeout can be
     attributed.
 

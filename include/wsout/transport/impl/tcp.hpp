@@ -47,6 +47,7 @@ class connect_tcp_op : public boost::asio::coroutine
 public:
     connect_tcp_op(boost::beast::tcp_stream& stream, connect_request const& req, connect_step* step)
         : stream_(stream)
+        , no_delay_(req.settings.tcp.no_delay)
         , host_(req.proxy ? req.proxy->host : req.server.host)
         , port_(std::to_string(req.proxy ? req.proxy->port : req.server.port))
         , step_(step)
@@ -91,10 +92,11 @@ public:
             if (ec)
                 return self.complete(ec);
             {
-                // Messages are coalesced by the output itself, so Nagle can
-                // only add latency (websocketpp #1021: ~40 ms stalls).
+                // Messages are coalesced by the output itself, so by default
+                // Nagle can only add latency (websocketpp #1021: ~40 ms
+                // stalls); `tcp.no_delay` may turn it back on.
                 error_code ignored;
-                stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+                stream_.socket().set_option(boost::asio::ip::tcp::no_delay(no_delay_), ignored);
             }
             if (!proxy_)
                 return self.complete(error_code{});
@@ -140,6 +142,7 @@ private:
     }
 
     boost::beast::tcp_stream& stream_;
+    bool no_delay_;
     std::string host_;
     std::string port_;
     connect_step* step_;
