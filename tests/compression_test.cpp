@@ -10,6 +10,7 @@
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
+#include "support/io_thread.hpp"
 #include "support/external_server.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
@@ -37,39 +38,11 @@ using wsout::detail::pmd_config;
 
 namespace {
 
+using wsout_test::io_thread;
+using wsout_test::wait_until;
+using wsout_test::contains;
+
 using clock_type = std::chrono::steady_clock;
-
-struct io_thread
-{
-    net::io_context ioc;
-    net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
-    std::thread thread{[this] { ioc.run(); }};
-
-    ~io_thread()
-    {
-        work.reset();
-        ioc.stop();
-        thread.join();
-    }
-};
-
-template<class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout)
-{
-    auto deadline = clock_type::now() + timeout;
-    while (!pred())
-    {
-        if (clock_type::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
-
-bool contains(std::string const& s, std::string const& part)
-{
-    return s.find(part) != std::string::npos;
-}
 
 /// Compressible JSON-like text (ASCII, so valid UTF-8), `n` bytes.
 std::string json_like(std::size_t n, unsigned seed)

@@ -9,6 +9,7 @@
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
+#include "support/io_thread.hpp"
 #include "support/test_server.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,10 @@ using wsout_test::close_payload;
 using wsout_test::make_frame;
 
 namespace {
+
+using wsout_test::io_thread;
+using wsout_test::wait_until;
+using wsout_test::contains;
 
 using clock_type = std::chrono::steady_clock;
 
@@ -61,39 +66,6 @@ wsout::config config_for(std::string const& url)
     cfg.backoff.initial_interval = 10ms;
     cfg.backoff.max_interval = 50ms;
     return cfg;
-}
-
-/// Runs an io_context on a thread for the lifetime of the object.
-struct io_thread
-{
-    net::io_context ioc;
-    net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
-    std::thread thread{[this] { ioc.run(); }};
-
-    ~io_thread()
-    {
-        work.reset();
-        ioc.stop();
-        thread.join();
-    }
-};
-
-template<class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout)
-{
-    auto deadline = clock_type::now() + timeout;
-    while (!pred())
-    {
-        if (clock_type::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
-
-bool contains(std::string const& s, std::string const& part)
-{
-    return s.find(part) != std::string::npos;
 }
 
 /** A server that answers the upgrade request with bytes chosen by the test.
