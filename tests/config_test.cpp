@@ -148,7 +148,7 @@ char const* const every_field = R"({
   "message_type": "text",
   "compression": true,
   "compression_level": 1,
-  "backoff": { "initial_interval": "250ms", "max_interval": "30s", "max_elapsed_time": "5m", "multiplier": 2.0, "jitter": 0.25 },
+  "backoff": { "initial_interval": "250ms", "max_interval": "30s", "max_elapsed_time": "5m", "multiplier": 2.0, "jitter": 0.25, "retry_permanent_errors": true },
   "timeouts": { "connect": "1s", "handshake": "2s", "write": "3s", "close": "4s" },
   "keepalive": { "ping_interval": "1m", "pong_timeout": "7s" },
   "tcp": { "no_delay": false },
@@ -392,6 +392,7 @@ TEST_CASE("every field is parsed", "[config]")
     CHECK(c.backoff.max_elapsed_time == 5min);
     CHECK(c.backoff.multiplier == 2.0);
     CHECK(c.backoff.jitter == 0.25);
+    CHECK(c.backoff.retry_permanent_errors);
     CHECK(c.timeouts.connect == 1s);
     CHECK(c.timeouts.handshake == 2s);
     CHECK(c.timeouts.write == 3s);

@@ -122,6 +122,8 @@ struct scenario
     /// Close right after the last async_write (pipelined only), so the close
     /// frame shares a write with data.
     bool close_at_once = false;
+    /// backoff.retry_permanent_errors
+    bool retry_permanent = false;
 };
 
 struct outcome
@@ -154,6 +156,7 @@ wsout::config config_for(std::string const& url, scenario const& s)
     cfg.backoff.initial_interval = 1ms;
     cfg.backoff.max_interval = 5ms;
     cfg.backoff.jitter = 0;
+    cfg.backoff.retry_permanent_errors = s.retry_permanent;
     cfg.keepalive.ping_interval = s.ping_interval;
     cfg.keepalive.pong_timeout = 0ms;
     cfg.delivery.confirm = s.confirm;
@@ -777,6 +780,28 @@ TEST_CASE("faults: a transient HTTP status on the reconnect is retried", "[fault
     INFO(describe(s, o));
     CHECK(o.stats.output_connection_failed == 2);
     CHECK(o.stats.output_connection_up == 2);
+    CHECK(o.stats.output_sent == message_count);
+    CHECK(d.unique.size() + d.lost == message_count);
+}
+
+TEST_CASE("faults: with backoff.retry_permanent_errors a 403 on the reconnect is retried",
+          "[faults][reconnect]")
+{
+    // The same server as "server answers 403 to the reconnect" above, which
+    // fails what waits by default; here the next attempt gets through.
+    scenario s;
+    s.retry_permanent = true;
+    s.rules = {{fault_step::write, 6, reset()}};
+    s.server.handshake = wsout_test::handshake_behavior::reject;
+    s.server.reject_status = 403;
+    s.server.handshake_skip_connections = 1;
+    s.server.handshake_connections = 2;
+    auto o = run(s);
+    auto d = check_accounting(s, o);
+    INFO(describe(s, o));
+    CHECK(o.stats.output_connection_failed == 2); // two refusals, as in the 503 case
+    CHECK(o.stats.output_connection_up == 2);
+    CHECK(o.stats.output_error == 0);
     CHECK(o.stats.output_sent == message_count);
     CHECK(d.unique.size() + d.lost == message_count);
 }

@@ -4,6 +4,7 @@
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
+#include "support/io_thread.hpp"
 #include "support/test_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -27,6 +28,8 @@ using namespace std::chrono_literals;
 namespace net = boost::asio;
 
 namespace {
+
+using wsout_test::io_thread;
 
 /// WSOUT_TEST_TIME_SCALE (default 1) stretches the generous timeouts and
 /// waits of these tests, for slow runs such as valgrind (tests/valgrind/run.sh
@@ -69,21 +72,6 @@ std::string pattern(std::size_t n, unsigned seed)
         s[i] = static_cast<char>((i * 131 + std::size_t{seed} * 7 + (i >> 8)) & 0xFF);
     return s;
 }
-
-/// Runs an io_context on a thread for the lifetime of the object.
-struct io_thread
-{
-    net::io_context ioc;
-    net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
-    std::thread thread{[this] { ioc.run(); }};
-
-    ~io_thread()
-    {
-        work.reset();
-        ioc.stop();
-        thread.join();
-    }
-};
 
 } // namespace
 

@@ -131,6 +131,10 @@ struct backoff_config
     /// Randomisation factor in [0, 1]: each interval is scaled by a random
     /// factor in [1 - jitter, 1 + jitter].
     double jitter = 0.5;
+    /// Retry failures classified as permanent (`condition::permanent`: HTTP
+    /// 4xx except 408/429, certificate errors, handshake violations) like
+    /// any other, instead of failing what waits at once.
+    bool retry_permanent_errors = false;
 };
 
 /// `timeouts`: each step's limit; 0 disables that limit.

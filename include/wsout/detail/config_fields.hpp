@@ -770,6 +770,14 @@ inline std::vector<field_info> const& config_fields()
                        leaf("jitter", &backoff_config::jitter, K::number, O::wsout,
                             "Randomisation factor in [0, 1]: each wait is scaled by a random factor in "
                             "[1 - jitter, 1 + jitter]."),
+                       leaf("retry_permanent_errors", &backoff_config::retry_permanent_errors, K::boolean,
+                            O::wsout,
+                            "By default a reconnect that fails in a way retrying will not fix (HTTP 4xx "
+                            "except 408 and 429 on the handshake, a proxy's 401/403/407, certificate and "
+                            "TLS-parameter errors, handshake violations) fails the waiting messages with "
+                            "that error at once (`ec == wsout::condition::permanent`). `true` retries those "
+                            "too, with the same backoff and `max_elapsed_time`: for a server that answers "
+                            "404 during a deploy or 401 while its credentials rotate."),
                    }));
 
         t.push_back(object("timeouts", &config::timeouts, O::wsout,

@@ -1393,7 +1393,7 @@ private:
             // messages still unsent, reconnect and go on (on_open resumes
             // the close). Nothing left, or an error no retry can cure:
             // the close ends here with the connection's error.
-            if (queue_drained() || error_code(ec) == condition::permanent)
+            if (queue_drained() || is_permanent(ec))
             {
                 fail_everything(ec);
                 return complete_close(ec);
@@ -1403,7 +1403,7 @@ private:
         reconnecting_ = true;
         state_ = state::reconnecting;
         set_public_state(output_state::reconnecting);
-        if (error_code(ec) == condition::permanent)
+        if (is_permanent(ec))
             return give_up(ec);
         reset_cursor();
         // A connection that lived a while was a success: start the backoff
@@ -1415,6 +1415,12 @@ private:
         if (stable)
             backoff_started_ = false;
         schedule_reconnect(ec, stable);
+    }
+
+    /// A failure retrying will not fix, unless the config asks to retry anyway.
+    bool is_permanent(error_code const& ec) const
+    {
+        return !cfg_.backoff.retry_permanent_errors && ec == condition::permanent;
     }
 
     /// The peer closed its side in order (FIN, or TLS without close_notify
@@ -1450,7 +1456,7 @@ private:
 
     void schedule_reconnect(error_code last, bool immediate = false)
     {
-        if (error_code(last) == condition::permanent)
+        if (is_permanent(last))
             return give_up(last);
         auto now = clock::now();
         if (!backoff_started_)
