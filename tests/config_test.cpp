@@ -761,6 +761,19 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(parse(R"({"basic_auth": {"username": "$HOST ${"}})", env).basic_auth.username == "$HOST ${");
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:}"}})", env).basic_auth.username.empty());
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:a:b}"}})", env).basic_auth.username == "a:b");
+    // A default may hold ${...} units, as in Benthos' regex; they are not
+    // interpolated again.
+    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${Y}z}"}})", env).basic_auth.username == "${Y}z");
+    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}-${B}}"}})", env).basic_auth.username ==
+          "${A}-${B}");
+    CHECK(parse(R"({"basic_auth": {"username": "${HOST:${Y}z}"}})", env).basic_auth.username == "example.org");
+    // ... and when no '}' follows the last unit, its own brace ends the
+    // default (the regex backtracks).
+    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${Y}"}})", env).basic_auth.username == "${Y");
+    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}${B}"}})", env).basic_auth.username ==
+          "${A}${B");
+    CHECK(parse(R"({"basic_auth": {"username": "${{UNSET:${Y}z}}"}})", env).basic_auth.username ==
+          "${UNSET:${Y}z}");
     // Text that is not a reference consults no variable (found by fuzz_env:
     // "${NAME:" without a closing brace looked NAME up, then kept the text).
     {
@@ -907,9 +920,11 @@ TEST_CASE("to_json round-trips", "[config]")
     // Literal "${...}" text survives: it is written escaped.
     wsout::config lit;
     lit.headers["X-Template"] = "a ${NAME} b ${X:y} c ${ not} $";
+    lit.headers["X-Nested"] = "${X:${Y}z}";
     lit.jwt.claims["t"] = "${CLAIM}";
     json const lj = wsout::to_json(lit, wsout::secrets::reveal);
     CHECK(lj["headers"]["X-Template"] == "a ${{NAME}} b ${{X:y}} c ${ not} $");
+    CHECK(lj["headers"]["X-Nested"] == "${{X:${Y}z}}");
     CHECK(wsout::parse_config(lj, no_env()) == lit);
 
     // Literal text that reads as an escape has no escaped form (Benthos'

@@ -37,6 +37,34 @@ inline bool is_env_name_char(char c) noexcept
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
 }
 
+// The '}' that ends a default value starting at `from`, or npos. Benthos'
+// grammar: the default is a run of `${...}` units (at least one character
+// inside, no '}') and other characters than '}', so `${X:${Y}z}` has the
+// default `${Y}z`. When no '}' follows the last unit, the regex backtracks:
+// that unit's own '}' ends the default (`${X:${Y}` has the default `${Y`).
+inline std::size_t default_end(std::string_view in, std::size_t from) noexcept
+{
+    std::size_t last_unit_close = std::string_view::npos;
+    std::size_t i = from;
+    while (i < in.size())
+    {
+        if (in[i] == '}')
+            return i;
+        if (in[i] == '$' && i + 2 < in.size() && in[i + 1] == '{' && in[i + 2] != '}')
+        {
+            std::size_t const close = in.find('}', i + 2);
+            if (close != std::string_view::npos)
+            {
+                last_unit_close = close;
+                i = close + 1;
+                continue;
+            }
+        }
+        ++i;
+    }
+    return last_unit_close;
+}
+
 // Interpolates one string. `substituted` is set when at least one variable
 // was replaced (escapes do not count). Throws config_error at `where`.
 inline std::string
@@ -58,10 +86,10 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
             std::size_t j = i + 3;
             while (j < in.size() && is_env_name_char(in[j]))
                 ++j;
-            if (j > i + 3 && j < in.size())
+            if (j > i + 3 && j < in.size() && (in[j] == '}' || in[j] == ':'))
             {
-                std::size_t close = in.find("}}", j);
-                if (close != std::string_view::npos && (in[j] == '}' || in[j] == ':'))
+                std::size_t close = in[j] == '}' ? j : default_end(in, j + 1);
+                if (close != std::string_view::npos && close + 1 < in.size() && in[close + 1] == '}')
                 {
                     out += "${";
                     out += in.substr(i + 3, close - (i + 3));
@@ -94,7 +122,7 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
         }
         else
         {
-            std::size_t close = in.find('}', j + 1);
+            std::size_t close = default_end(in, j + 1);
             if (close == std::string_view::npos)
             {
                 out += in[i++]; // no closing brace: not a reference
@@ -165,7 +193,7 @@ inline std::optional<std::string> escape_interpolation(std::string_view in)
                 ++j;
             if (j > i + 2 && j < in.size() && (in[j] == '}' || in[j] == ':'))
             {
-                std::size_t close = in.find('}', j);
+                std::size_t close = in[j] == '}' ? j : default_end(in, j + 1);
                 if (close != std::string_view::npos)
                 {
                     out += "${{";
