@@ -10,8 +10,8 @@
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
-#include "support/io_thread.hpp"
 #include "support/external_server.hpp"
+#include "support/io_thread.hpp"
 #include "support/process.hpp"
 #include "support/test_server.hpp"
 
@@ -38,9 +38,9 @@ using wsout::detail::pmd_config;
 
 namespace {
 
+using wsout_test::contains;
 using wsout_test::io_thread;
 using wsout_test::wait_until;
-using wsout_test::contains;
 
 using clock_type = std::chrono::steady_clock;
 

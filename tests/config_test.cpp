@@ -766,12 +766,12 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${Y}z}"}})", env).basic_auth.username == "${Y}z");
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}-${B}}"}})", env).basic_auth.username ==
           "${A}-${B}");
-    CHECK(parse(R"({"basic_auth": {"username": "${HOST:${Y}z}"}})", env).basic_auth.username == "example.org");
+    CHECK(parse(R"({"basic_auth": {"username": "${HOST:${Y}z}"}})", env).basic_auth.username ==
+          "example.org");
     // ... and when no '}' follows the last unit, its own brace ends the
     // default (the regex backtracks).
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${Y}"}})", env).basic_auth.username == "${Y");
-    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}${B}"}})", env).basic_auth.username ==
-          "${A}${B");
+    CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}${B}"}})", env).basic_auth.username == "${A}${B");
     CHECK(parse(R"({"basic_auth": {"username": "${{UNSET:${Y}z}}"}})", env).basic_auth.username ==
           "${UNSET:${Y}z}");
     // Text that is not a reference consults no variable (found by fuzz_env:

@@ -36,9 +36,9 @@ using wsout_test::make_frame;
 
 namespace {
 
+using wsout_test::contains;
 using wsout_test::io_thread;
 using wsout_test::wait_until;
-using wsout_test::contains;
 
 using clock_type = std::chrono::steady_clock;
 

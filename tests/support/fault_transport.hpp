@@ -187,10 +187,9 @@ public:
         for (std::size_t i = 0; i < rules_.size(); ++i)
         {
             auto const& r = rules_[i];
-            bool const match =
-                r.step == s && (r.on_close_frame    ? ends_with_close_frame && !used_[i]
-                                : r.and_every_later ? d.index >= r.nth
-                                                    : r.nth == d.index);
+            bool const match = r.step == s && (r.on_close_frame    ? ends_with_close_frame && !used_[i]
+                                               : r.and_every_later ? d.index >= r.nth
+                                                                   : r.nth == d.index);
             if (match)
             {
                 d.fire = true;

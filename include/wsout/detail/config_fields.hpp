@@ -750,35 +750,34 @@ inline std::vector<field_info> const& config_fields()
                          "The zlib compression level, 1 (fastest) to 9 (smallest), used when "
                          "permessage-deflate is agreed."));
 
-        t.push_back(
-            object("backoff", &config::backoff, O::wsout,
-                   "How reconnects are paced after a failure. The defaults are the values Benthos uses for "
-                   "its output "
-                   "retries.",
-                   {
-                       leaf("initial_interval", &backoff_config::initial_interval, K::duration, O::wsout,
-                            "The wait before the first reconnect attempt. Must be greater than zero."),
-                       leaf("max_interval", &backoff_config::max_interval, K::duration, O::wsout,
-                            "The longest wait between attempts. Must not be less than `initial_interval`."),
-                       leaf("max_elapsed_time", &backoff_config::max_elapsed_time, K::duration, O::wsout,
-                            "Give up reconnecting after this long (the operation fails with "
-                            "`retries_exhausted`). `0s` "
-                            "retries forever, as Benthos does."),
-                       leaf("multiplier", &backoff_config::multiplier, K::number, O::wsout,
-                            "Each wait is the previous one times this factor (at least 1), capped at "
-                            "`max_interval`."),
-                       leaf("jitter", &backoff_config::jitter, K::number, O::wsout,
-                            "Randomisation factor in [0, 1]: each wait is scaled by a random factor in "
-                            "[1 - jitter, 1 + jitter]."),
-                       leaf("retry_permanent_errors", &backoff_config::retry_permanent_errors, K::boolean,
-                            O::wsout,
-                            "By default a reconnect that fails in a way retrying will not fix (HTTP 4xx "
-                            "except 408 and 429 on the handshake, a proxy's 401/403/407, certificate and "
-                            "TLS-parameter errors, handshake violations) fails the waiting messages with "
-                            "that error at once (`ec == wsout::condition::permanent`). `true` retries those "
-                            "too, with the same backoff and `max_elapsed_time`: for a server that answers "
-                            "404 during a deploy or 401 while its credentials rotate."),
-                   }));
+        t.push_back(object(
+            "backoff", &config::backoff, O::wsout,
+            "How reconnects are paced after a failure. The defaults are the values Benthos uses for "
+            "its output "
+            "retries.",
+            {
+                leaf("initial_interval", &backoff_config::initial_interval, K::duration, O::wsout,
+                     "The wait before the first reconnect attempt. Must be greater than zero."),
+                leaf("max_interval", &backoff_config::max_interval, K::duration, O::wsout,
+                     "The longest wait between attempts. Must not be less than `initial_interval`."),
+                leaf("max_elapsed_time", &backoff_config::max_elapsed_time, K::duration, O::wsout,
+                     "Give up reconnecting after this long (the operation fails with "
+                     "`retries_exhausted`). `0s` "
+                     "retries forever, as Benthos does."),
+                leaf("multiplier", &backoff_config::multiplier, K::number, O::wsout,
+                     "Each wait is the previous one times this factor (at least 1), capped at "
+                     "`max_interval`."),
+                leaf("jitter", &backoff_config::jitter, K::number, O::wsout,
+                     "Randomisation factor in [0, 1]: each wait is scaled by a random factor in "
+                     "[1 - jitter, 1 + jitter]."),
+                leaf("retry_permanent_errors", &backoff_config::retry_permanent_errors, K::boolean, O::wsout,
+                     "By default a reconnect that fails in a way retrying will not fix (HTTP 4xx "
+                     "except 408 and 429 on the handshake, a proxy's 401/403/407, certificate and "
+                     "TLS-parameter errors, handshake violations) fails the waiting messages with "
+                     "that error at once (`ec == wsout::condition::permanent`). `true` retries those "
+                     "too, with the same backoff and `max_elapsed_time`: for a server that answers "
+                     "404 during a deploy or 401 while its credentials rotate."),
+            }));
 
         t.push_back(object("timeouts", &config::timeouts, O::wsout,
                            "Limits for each step of the connection's life. `0s` disables a limit.",

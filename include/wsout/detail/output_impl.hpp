@@ -958,8 +958,8 @@ private:
             });
         }
         boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
-                                 [self = self(), gen = generation_,
-                                  keep = stream_](error_code ec, std::size_t n) { self->on_written(gen, ec, n); });
+                                 [self = self(), gen = generation_, keep = stream_](
+                                     error_code ec, std::size_t n) { self->on_written(gen, ec, n); });
     }
 
     bool queue_empty()
