@@ -30,6 +30,7 @@ namespace net = boost::asio;
 namespace {
 
 using wsout_test::io_thread;
+using wsout_test::wait_until;
 
 /// WSOUT_TEST_TIME_SCALE (default 1) stretches the generous timeouts and
 /// waits of these tests, for slow runs such as valgrind (tests/valgrind/run.sh
@@ -478,6 +479,44 @@ TEST_CASE("a server that closes mid-stream: reconnect, continue in order", "[out
     CHECK(st.output_connection_up == 2);
     CHECK(st.output_connection_lost == 1);
     UNSCOPED_INFO("lost in the close window: " << 200 - got.size());
+}
+
+TEST_CASE("close() while reconnecting with messages waiting delivers them first",
+          "[output][reconnect][close]")
+{
+    // The server resets the first connection after one message. While the
+    // output waits out its backoff (300 ms), five more messages queue and
+    // close() is called: it reconnects, delivers them, then closes cleanly.
+    wsout_test::ws_server_options opts;
+    opts.end_after_messages = 1;
+    opts.end = wsout_test::end_action::reset;
+    opts.end_connections = 1;
+    wsout_test::ws_server server(opts);
+    io_thread io;
+    auto cfg = config_for(server.url());
+    cfg.backoff.initial_interval = 300ms;
+    cfg.backoff.max_interval = 300ms;
+    cfg.backoff.jitter = 0;
+    cfg.timeouts.close = 5s;
+    wsout::plain_output out(io.ioc, cfg);
+    out.connect();
+    out.write("first");
+    REQUIRE(wait_until([&] { return out.stats().state == wsout::output_state::reconnecting; }, 3000ms));
+    std::vector<std::future<void>> done;
+    done.reserve(5);
+    for (int i = 0; i < 5; ++i)
+        done.push_back(out.async_write("queued-" + std::to_string(i), net::use_future));
+    wsout::error_code close_ec;
+    out.close(close_ec);
+    CHECK_FALSE(close_ec);
+    for (auto& f : done)
+        CHECK_NOTHROW(f.get());
+    REQUIRE(server.wait_for_messages(6, 3000ms));
+    CHECK(server.payloads() ==
+          std::vector<std::string>{"first", "queued-0", "queued-1", "queued-2", "queued-3", "queued-4"});
+    auto const st = out.stats();
+    CHECK(st.output_connection_up == 2);
+    CHECK(st.output_error == 0);
 }
 
 TEST_CASE("destroying an output with writes pending completes them as aborted", "[output][lifetime]")
