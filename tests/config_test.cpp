@@ -774,6 +774,10 @@ TEST_CASE("environment interpolation", "[config][env]")
     CHECK(parse(R"({"basic_auth": {"username": "${UNSET:${A}${B}"}})", env).basic_auth.username == "${A}${B");
     CHECK(parse(R"({"basic_auth": {"username": "${{UNSET:${Y}z}}"}})", env).basic_auth.username ==
           "${UNSET:${Y}z}");
+    // The escaped form backtracks the same way (found by fuzz_env).
+    CHECK(parse(R"({"basic_auth": {"username": "${{UNSET:${Y}}"}})", env).basic_auth.username ==
+          "${UNSET:${Y}");
+    CHECK(parse(R"({"basic_auth": {"username": "${{HOST}x}}"}})", env).basic_auth.username == "${{HOST}x}}");
     // Text that is not a reference consults no variable (found by fuzz_env:
     // "${NAME:" without a closing brace looked NAME up, then kept the text).
     {
@@ -921,10 +925,12 @@ TEST_CASE("to_json round-trips", "[config]")
     wsout::config lit;
     lit.headers["X-Template"] = "a ${NAME} b ${X:y} c ${ not} $";
     lit.headers["X-Nested"] = "${X:${Y}z}";
+    lit.headers["X-Open"] = "${X:${Y}";
     lit.jwt.claims["t"] = "${CLAIM}";
     json const lj = wsout::to_json(lit, wsout::secrets::reveal);
     CHECK(lj["headers"]["X-Template"] == "a ${{NAME}} b ${{X:y}} c ${ not} $");
     CHECK(lj["headers"]["X-Nested"] == "${{X:${Y}z}}");
+    CHECK(lj["headers"]["X-Open"] == "${{X:${Y}}");
     CHECK(wsout::parse_config(lj, no_env()) == lit);
 
     // Literal text that reads as an escape has no escaped form (Benthos'

@@ -37,32 +37,68 @@ inline bool is_env_name_char(char c) noexcept
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
 }
 
-// The '}' that ends a default value starting at `from`, or npos. Benthos'
-// grammar: the default is a run of `${...}` units (at least one character
-// inside, no '}') and other characters than '}', so `${X:${Y}z}` has the
-// default `${Y}z`. When no '}' follows the last unit, the regex backtracks:
-// that unit's own '}' ends the default (`${X:${Y}` has the default `${Y`).
-inline std::size_t default_end(std::string_view in, std::size_t from) noexcept
+// Where a default value starting at `from` may end, by Benthos' grammar: the
+// default is a run of `${...}` units (at least one character inside, no
+// '}') and characters other than '}', so `${X:${Y}z}` has the default
+// `${Y}z`. `brace` is the '}' that ends the greedy run (npos if none);
+// `last_unit` is the '}' of the last unit before it (npos if none), where
+// the regex ends the default when it backtracks.
+struct default_ends
 {
-    std::size_t last_unit_close = std::string_view::npos;
+    std::size_t brace = std::string_view::npos;
+    std::size_t last_unit = std::string_view::npos;
+};
+
+inline default_ends find_default_ends(std::string_view in, std::size_t from) noexcept
+{
+    default_ends r;
     std::size_t i = from;
     while (i < in.size())
     {
         if (in[i] == '}')
-            return i;
+        {
+            r.brace = i;
+            return r;
+        }
         if (in[i] == '$' && i + 2 < in.size() && in[i + 1] == '{' && in[i + 2] != '}')
         {
             std::size_t const close = in.find('}', i + 2);
             if (close != std::string_view::npos)
             {
-                last_unit_close = close;
+                r.last_unit = close;
                 i = close + 1;
                 continue;
             }
         }
         ++i;
     }
-    return last_unit_close;
+    return r;
+}
+
+// The '}' that ends the default of `${NAME:...}` (npos: not a reference).
+// Without a '}' after the last unit, that unit's own brace ends it
+// (`${X:${Y}` has the default `${Y`).
+inline std::size_t default_end(std::string_view in, std::size_t from) noexcept
+{
+    auto const e = find_default_ends(in, from);
+    return e.brace != std::string_view::npos ? e.brace : e.last_unit;
+}
+
+// The inner '}' of the escaped form `${{NAME:...}}` (npos: not an escape):
+// a '}' that another '}' follows, the greedy end first, then the last
+// unit's brace (so `${{X:${Y}}` reads as `${X:${Y}`, as Benthos' regex
+// does by backtracking).
+inline std::size_t escaped_default_end(std::string_view in, std::size_t from) noexcept
+{
+    auto const e = find_default_ends(in, from);
+    auto closes_twice = [&](std::size_t at) {
+        return at != std::string_view::npos && at + 1 < in.size() && in[at + 1] == '}';
+    };
+    if (closes_twice(e.brace))
+        return e.brace;
+    if (closes_twice(e.last_unit))
+        return e.last_unit;
+    return std::string_view::npos;
 }
 
 // Interpolates one string. `substituted` is set when at least one variable
@@ -88,8 +124,10 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
                 ++j;
             if (j > i + 3 && j < in.size() && (in[j] == '}' || in[j] == ':'))
             {
-                std::size_t close = in[j] == '}' ? j : default_end(in, j + 1);
-                if (close != std::string_view::npos && close + 1 < in.size() && in[close + 1] == '}')
+                std::size_t close = in[j] == '}'
+                                        ? (j + 1 < in.size() && in[j + 1] == '}' ? j : std::string_view::npos)
+                                        : escaped_default_end(in, j + 1);
+                if (close != std::string_view::npos)
                 {
                     out += "${";
                     out += in.substr(i + 3, close - (i + 3));
