@@ -124,9 +124,8 @@ interpolate_string(std::string_view in, env_lookup const& env, std::string const
                 ++j;
             if (j > i + 3 && j < in.size() && (in[j] == '}' || in[j] == ':'))
             {
-                std::size_t close = in[j] == '}'
-                                        ? (j + 1 < in.size() && in[j + 1] == '}' ? j : std::string_view::npos)
-                                        : escaped_default_end(in, j + 1);
+                // Without a default, the scan starts at the brace itself.
+                std::size_t close = escaped_default_end(in, in[j] == ':' ? j + 1 : j);
                 if (close != std::string_view::npos)
                 {
                     out += "${";
@@ -231,7 +230,7 @@ inline std::optional<std::string> escape_interpolation(std::string_view in)
                 ++j;
             if (j > i + 2 && j < in.size() && (in[j] == '}' || in[j] == ':'))
             {
-                std::size_t close = in[j] == '}' ? j : default_end(in, j + 1);
+                std::size_t close = default_end(in, in[j] == ':' ? j + 1 : j);
                 if (close != std::string_view::npos)
                 {
                     out += "${{";

@@ -1159,7 +1159,6 @@ private:
             return;
         complete_front(complete);
         cursor_ -= std::min(cursor_, complete);
-        write_start_cursor_ -= std::min(write_start_cursor_, complete);
     }
 
     /// Report the first `n` entries of writing_ as sent.
