@@ -54,7 +54,7 @@ if(WSOUT_SANITIZE)
   set(_wsout_san_flags -fsanitize=${WSOUT_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_compile_options(wsout_warnings INTERFACE ${_wsout_san_flags})
   # GCC documents that sanitizers raise false -Wmaybe-uninitialized warnings
-  # (seen in libstdc++'s std::regex/std::function at -O1); with -Werror they
+  # (seen in libstdc++'s std::regex/std::function at -O1 and -Og); with -Werror they
   # would fail the build, so that one warning is off in sanitizer builds.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     target_compile_options(wsout_warnings INTERFACE -Wno-maybe-uninitialized)

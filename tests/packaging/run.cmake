@@ -6,7 +6,8 @@
 #
 # Driver of one packaging test: cmake -DMODE=... -DWORK_DIR=... -P run.cmake
 #   MODE                    add_subdirectory | find_package | fetchcontent | install_programs
-#   BUILD_DIR               (install_programs) the build tree to install from
+#   BUILD_DIR               (install_programs) the build tree to install from;
+#                           (find_package, optional) a built tree with wsout::compiled
 #   WSOUT_SOURCE_DIR        the wsout source tree
 #   WSOUT_EXPECTED_VERSION  the version the consumer must see
 #   CONSUMERS_DIR           tests/packaging
@@ -70,9 +71,15 @@ elseif(MODE STREQUAL "find_package")
        ${CMAKE_COMMAND} -S "${WSOUT_SOURCE_DIR}" -B "${_wsout_build}" ${_common}
        -DWSOUT_BUILD_TESTS=OFF -DWSOUT_BUILD_EXAMPLES=OFF -DWSOUT_BUILD_BENCH=OFF -DWSOUT_BUILD_COMPILED=ON
        "-DCMAKE_INSTALL_PREFIX=${_staging}")
-  # With wsout::compiled, which must then be built before the install.
-  step("build wsout::compiled" ${CMAKE_COMMAND} --build "${_wsout_build}")
-  step("install wsout" ${CMAKE_COMMAND} --install "${_wsout_build}" --prefix "${_staging}")
+  if(DEFINED BUILD_DIR AND NOT "${BUILD_DIR}" STREQUAL "")
+    # The same install rules, run on the calling build tree, which has built
+    # wsout::compiled already (compiling <wsout/src.hpp> takes minutes).
+    step("install wsout from ${BUILD_DIR}" ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${_staging}")
+  else()
+    # With wsout::compiled, which must then be built before the install.
+    step("build wsout::compiled" ${CMAKE_COMMAND} --build "${_wsout_build}")
+    step("install wsout" ${CMAKE_COMMAND} --install "${_wsout_build}" --prefix "${_staging}")
+  endif()
   file(RENAME "${_staging}" "${_prefix}")
   foreach(_f include/wsout/version.hpp include/wsout/config.hpp
              share/cmake/wsout/wsoutConfig.cmake share/cmake/wsout/wsoutConfigVersion.cmake

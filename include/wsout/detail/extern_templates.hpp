@@ -24,10 +24,13 @@
 #ifndef WSOUT_DETAIL_EXTERN_OUTPUT
 // WSOUT_DETAIL_EXTERN_OUTPUT(extern, T, A) declares, and in <wsout/src.hpp>
 // WSOUT_DETAIL_EXTERN_OUTPUT(, T, A) defines, the instantiations of
-// websocket_output<T, A>.
+// websocket_output<T, A>. (Its arguments are a keyword and names that
+// follow `wsout::`: parentheses around them would not compile.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define WSOUT_DETAIL_EXTERN_OUTPUT(kw, T, A)                                                                 \
     kw template class wsout::basic_output<wsout::detail::output_impl<wsout::T, wsout::A>>;                   \
     kw template class wsout::websocket_output<wsout::T, wsout::A>;
+// NOLINTEND(bugprone-macro-parentheses)
 #endif
 
 #if defined(WSOUT_DETAIL_HAVE_WEBSOCKET_OUTPUT) && !defined(WSOUT_DETAIL_EXTERN_PLAIN_NONE)
