@@ -1372,4 +1372,10 @@ private:
 /// The plain ws:// test server.
 using ws_server = basic_ws_server<plain_layer>;
 
+#ifdef WSOUT_TEST_SERVER_COMPILED
+// Compiled once, in test_server.cpp (the wsout_test_support library): the
+// server's Beast code is a third of a test's compile time otherwise.
+extern template class basic_ws_server<plain_layer>;
+#endif
+
 } // namespace wsout_test
