@@ -22,6 +22,7 @@
 #include <random>
 #include <regex>
 #include <sstream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
