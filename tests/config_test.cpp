@@ -21,8 +21,8 @@
 #include <map>
 #include <random>
 #include <regex>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
