@@ -88,8 +88,9 @@ endif()
 # common outputs are compiled once in it instead of in every example (about
 # 110 s of Debug compile each, 8 s with it), and the tests that run the
 # examples then cover separate compilation end to end. The tests themselves
-# are header-only in the dev preset. OFF gives header-only examples (check-tidy uses that, so
-# that tidy sees the engine instantiated from wsout-cat).
+# are header-only in the dev preset. OFF gives header-only examples
+# (check-tidy uses that, so that tidy sees the engine instantiated from
+# wsout-cat).
 option(WSOUT_EXAMPLES_SEPARATE_COMPILATION "Link the examples to wsout::compiled when it is built" ON)
 function(wsout_add_example name)
   add_executable(${name} ${ARGN})
