@@ -275,7 +275,10 @@ std::string describe(scenario const& s, outcome const& o)
        << o.stats.output_retried << ", up " << o.stats.output_connection_up << ", failed "
        << o.stats.output_connection_failed << ", lost " << o.stats.output_connection_lost << ", in_flight "
        << o.stats.in_flight << "; close: " << o.close_result.message() << "; server received "
-       << o.received.size() << " on " << o.connections.size() << " connections";
+       << o.received.size() << " on " << o.connections.size() << " connections (ended:";
+    for (auto const& c : o.connections)
+        os << " " << (c.open ? "still open" : c.end);
+    os << ")";
     os << "\ntrace:\n" << o.trace;
     return os.str();
 }
@@ -323,6 +326,16 @@ delivery analyse(outcome const& o)
     return d;
 }
 
+/// Whether the output took an injected read EOF for the server's orderly
+/// close (see below): it fired, and no connection was counted lost.
+bool fake_fin_during_close(scenario const& s, outcome const& o)
+{
+    bool const injects_eof = std::any_of(s.rules.begin(), s.rules.end(), [](fault_rule const& r) {
+        return r.step == fault_step::read && r.error == net::error::eof;
+    });
+    return injects_eof && o.fired > 0 && o.stats.output_connection_lost == 0;
+}
+
 /** The accounting every fault scenario must satisfy.
 
     - every message is reported exactly once, and the stats agree;
@@ -336,8 +349,19 @@ delivery analyse(outcome const& o)
       connection that broke before the server read it. That is the loss
       window: the messages written on a lost connection after the last one
       the server read there. It never covers a message of a later
-      connection or the last connection after a completed close.
+      connection or the last connection after a completed close, with one
+      exception, below.
     - no stream outlives the output and its io_context.
+
+    The exception is an injected EOF that fires during close(): a FIN the
+    server never sent. Once every message is handed over, the output takes
+    an EOF as the server's orderly close (a real server that closes with
+    data unread makes its kernel send a reset, not a FIN) and closes the
+    socket. This
+    server is in truth still reading, and still sending: its pongs and its
+    close answer reach a closed socket, our kernel answers with a reset,
+    and the server loses what it had not read yet. No real peer can send
+    data after its FIN, so this window exists only in the test.
 */
 delivery check_accounting(scenario const& s, outcome const& o)
 {
@@ -371,7 +395,7 @@ delivery check_accounting(scenario const& s, outcome const& o)
         // Every loss sits at a connection boundary, so there are at most as
         // many gaps as lost connections.
         CHECK(d.skips_between <= o.stats.output_connection_lost);
-        if (o.stats.output_connection_lost == 0)
+        if (o.stats.output_connection_lost == 0 && !fake_fin_during_close(s, o))
             CHECK(d.lost == 0);
     }
     // Every attempt is counted once, as up or failed; except one that

@@ -435,6 +435,12 @@ private:
     /// a caller is writing on it, the socket must stay open until it is
     /// done (closing it could hand its descriptor to another socket): the
     /// caller aborts it when it releases the writer.
+    bool caller_writing()
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return writer_ == writer_owner::caller;
+    }
+
     void stop_direct_and_abort()
     {
         bool caller_writing;
@@ -1357,25 +1363,25 @@ private:
 
     void connection_lost(error_code ec, std::string detail = {})
     {
-        if (state_ == state::closing && close_sent_ && writing_in_progress_ && !loss_deferred_)
+        // While closing with every message handed over (or confirmed), an
+        // orderly end (FIN) is the server's goodbye, whether or not our
+        // close frame went out first: a server that closes with data
+        // unread makes its kernel send a reset, not a FIN. A reset is
+        // reported: messages sent last may never have been read.
+        // (A caller's direct write in progress is not handed over yet.)
+        bool const goodbye =
+            state_ == state::closing && (close_sent_ || (queue_drained() && !caller_writing()));
+        if (goodbye && writing_in_progress_ && !loss_deferred_ && (close_sent_ || ended_cleanly(ec)))
         {
-            // The write carrying our close frame has not completed: let it
-            // report its messages first, then decide.
+            // The write in progress (our close frame, a ping) has not
+            // completed: let it report its messages first, then decide.
             loss_deferred_ = true;
             deferred_loss_ = ec;
             deferred_detail_ = std::move(detail);
             return;
         }
-        if (state_ == state::closing && close_sent_ && writing_.empty() && queue_empty() &&
-            !writing_in_progress_ && ended_cleanly(ec))
-        {
-            // Everything was sent and we said goodbye; a peer that closes
-            // TCP (FIN) instead of answering our close frame read it all:
-            // unread data would have made its kernel send a reset instead.
-            // A reset is reported: messages sent last may never have been
-            // read.
+        if (goodbye && queue_drained() && !writing_in_progress_ && ended_cleanly(ec))
             return finish_close_handshake();
-        }
         record_failure(ec, false, detail);
         ++generation_;
         cancel_connection_timers();
