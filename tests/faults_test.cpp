@@ -357,11 +357,11 @@ bool fake_fin_during_close(scenario const& s, outcome const& o)
     server never sent. Once every message is handed over, the output takes
     an EOF as the server's orderly close (a real server that closes with
     data unread makes its kernel send a reset, not a FIN) and closes the
-    socket. This
-    server is in truth still reading, and still sending: its pongs and its
-    close answer reach a closed socket, our kernel answers with a reset,
-    and the server loses what it had not read yet. No real peer can send
-    data after its FIN, so this window exists only in the test.
+    socket. This server is in truth still reading, and still sending: its
+    pongs and its close answer reach a closed socket, our kernel answers
+    with a reset, and the server loses what it had not read yet. No real
+    peer can send data after its FIN, so this window exists only in the
+    test.
 */
 delivery check_accounting(scenario const& s, outcome const& o)
 {

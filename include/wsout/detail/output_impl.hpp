@@ -431,16 +431,17 @@ private:
         }
     }
 
-    /// Strand: the connection is no longer usable by the direct path. If
-    /// a caller is writing on it, the socket must stay open until it is
-    /// done (closing it could hand its descriptor to another socket): the
-    /// caller aborts it when it releases the writer.
+    /// Whether a caller's direct write holds the writer.
     bool caller_writing()
     {
         std::lock_guard<std::mutex> lock(mutex_);
         return writer_ == writer_owner::caller;
     }
 
+    /// Strand: the connection is no longer usable by the direct path. If
+    /// a caller is writing on it, the socket must stay open until it is
+    /// done (closing it could hand its descriptor to another socket): the
+    /// caller aborts it when it releases the writer.
     void stop_direct_and_abort()
     {
         bool caller_writing;
