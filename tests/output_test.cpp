@@ -10,6 +10,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
@@ -723,6 +725,57 @@ TEST_CASE("a server that closes every connection at once is not hammered: the ba
     UNSCOPED_INFO("connections in 1.5 s: " << connections);
     wsout::error_code ec;
     out.close(ec);
+}
+
+TEST_CASE("blocking calls work on a thread pool's executor and on a strand; a pool thread is refused",
+          "[output][executor]")
+{
+    // Boost 1.74's any_executor::target does not check the type it casts to:
+    // the output must not take a pool's or a strand's executor for an
+    // io_context's one when it looks for an io_context to drive.
+    {
+        boost::asio::thread_pool pool(1);
+        boost::asio::io_context ioc;
+        using wsout::detail::find_io_context;
+        CHECK(find_io_context(pool.get_executor()) == nullptr);
+        CHECK(find_io_context(ioc.get_executor()) == &ioc);
+        CHECK(find_io_context(boost::asio::make_strand(ioc)) == &ioc);
+        CHECK(find_io_context(boost::asio::make_strand(boost::asio::any_io_executor(ioc.get_executor()))) ==
+              nullptr);
+        CHECK_FALSE(wsout::detail::running_in_this_thread(pool.get_executor()));
+    }
+    wsout_test::ws_server server;
+    {
+        boost::asio::thread_pool pool(2);
+        wsout::plain_output out(pool.get_executor(), config_for(server.url()));
+        out.connect();
+        for (int i = 0; i < 50; ++i)
+            out.write("pool " + std::to_string(i));
+        // From one of the pool's own threads a blocking call could wait for
+        // itself: it is refused, as on an io_context's thread.
+        std::promise<wsout::error_code> from_pool;
+        boost::asio::post(pool, [&] {
+            wsout::error_code ec;
+            out.write("refused", ec);
+            from_pool.set_value(ec);
+        });
+        CHECK(from_pool.get_future().get() == boost::system::errc::resource_deadlock_would_occur);
+        out.close();
+        pool.join();
+    }
+    {
+        io_thread io;
+        wsout::plain_output out(boost::asio::make_strand(io.ioc), config_for(server.url()));
+        out.connect();
+        for (int i = 0; i < 50; ++i)
+            out.write("strand " + std::to_string(i));
+        out.close();
+    }
+    REQUIRE(server.wait_for_messages(100, scaled(5000ms)));
+    auto got = server.payloads();
+    CHECK(std::count(got.begin(), got.end(), std::string("refused")) == 0);
+    CHECK(got.front() == "pool 0");
+    CHECK(got.back() == "strand 49");
 }
 
 TEST_CASE("many threads write at once: all arrive, each thread's order kept", "[output][threads]")

@@ -19,22 +19,40 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <typeinfo>
 
 namespace wsout {
 inline namespace v1 {
 namespace detail {
 
+/// The executor `ex` holds, if it is a `T`; null otherwise. Boost 1.74's
+/// `any_executor::target` casts to whatever is asked without checking the
+/// type (later versions check it), so the type is compared here.
+template<class T>
+T const* target_of(boost::asio::any_io_executor const& ex) noexcept
+{
+#if !defined(BOOST_ASIO_NO_TYPEID)
+    if (!ex || ex.target_type() != typeid(T))
+        return nullptr;
+    return ex.target<T>();
+#else
+    (void)ex;
+    return nullptr; // without RTTI: treated as an executor of unknown kind
+#endif
+}
+
 inline boost::asio::io_context* find_io_context(boost::asio::any_io_executor const& ex) noexcept
 {
     using ioc_ex = boost::asio::io_context::executor_type;
-    if (auto const* e = ex.target<ioc_ex>())
+    if (auto const* e = target_of<ioc_ex>(ex))
         return &e->context();
-    if (auto const* s = ex.target<boost::asio::strand<ioc_ex>>())
+    if (auto const* s = target_of<boost::asio::strand<ioc_ex>>(ex))
         return &s->get_inner_executor().context();
     return nullptr;
 }
@@ -42,12 +60,14 @@ inline boost::asio::io_context* find_io_context(boost::asio::any_io_executor con
 inline bool running_in_this_thread(boost::asio::any_io_executor const& ex) noexcept
 {
     using ioc_ex = boost::asio::io_context::executor_type;
-    if (auto const* e = ex.target<ioc_ex>())
+    if (auto const* e = target_of<ioc_ex>(ex))
         return e->running_in_this_thread();
-    if (auto const* s = ex.target<boost::asio::strand<ioc_ex>>())
+    if (auto const* s = target_of<boost::asio::strand<ioc_ex>>(ex))
         return s->running_in_this_thread() || s->get_inner_executor().running_in_this_thread();
-    if (auto const* s = ex.target<boost::asio::strand<boost::asio::any_io_executor>>())
+    if (auto const* s = target_of<boost::asio::strand<boost::asio::any_io_executor>>(ex))
         return s->running_in_this_thread();
+    if (auto const* p = target_of<boost::asio::thread_pool::executor_type>(ex))
+        return p->running_in_this_thread();
     return false;
 }
 
