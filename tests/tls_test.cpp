@@ -2,13 +2,16 @@
 // real things: an in-process Asio TLS server with a PKI generated at test
 // time, Debian's tinyproxy, and (end to end) python3-websockets over TLS.
 
+#include <wsout/outputs.hpp>
 #include <wsout/proxy.hpp>
 #include <wsout/transport/tls.hpp>
 #include <wsout/websocket_output.hpp>
 
 #include "support/catch.hpp"
 #include "support/certs.hpp"
+#include "support/io_thread.hpp"
 #include "support/process.hpp"
+#include "support/test_server.hpp"
 #include "support/tinyproxy.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -1557,3 +1560,157 @@ TEST_CASE("wsout-cat over wss: each bad certificate exits 1 with a reason", "[tl
 }
 
 #endif
+
+//----------------------------------------------------------------------------
+// Blocking writes over wss:// take the engine from the strand (write_locked)
+
+namespace {
+
+/// TLS for wsout_test::basic_ws_server. With `key_update_after`, the server
+/// asks for a TLS 1.3 KeyUpdate with update_requested that long after the
+/// handshake; it leaves with the server's next write (a pong), and the
+/// client's engine must answer with a KeyUpdate of its own: a message the
+/// engine writes by itself, in the middle of the client's writes.
+struct tls_layer
+{
+    using next_layer_type = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+    struct counters
+    {
+        std::atomic<int> requested{0};      // KeyUpdates the server asked for
+        std::atomic<int> client_answers{0}; // KeyUpdates received from the client
+    };
+
+    std::shared_ptr<ssl::context> ctx;
+    std::chrono::milliseconds key_update_after{0};
+    std::shared_ptr<counters> count = std::make_shared<counters>();
+
+    next_layer_type make(tcp::socket&& s)
+    {
+        return next_layer_type(boost::beast::tcp_stream(std::move(s)), *ctx);
+    }
+
+    template<class Handler>
+    void async_start(next_layer_type& s, Handler&& h)
+    {
+        SSL_set_msg_callback(s.native_handle(), &on_message);
+        SSL_set_msg_callback_arg(s.native_handle(), count.get());
+        s.async_handshake(ssl::stream_base::server,
+                          [this, &s, h = std::forward<Handler>(h)](error_code ec) mutable {
+                              if (!ec && key_update_after.count() > 0)
+                                  schedule_key_update(s);
+                              h(ec);
+                          });
+    }
+
+    static char const* scheme() { return "wss"; }
+
+private:
+    static void
+    on_message(int write_p, int, int content_type, void const* buf, std::size_t len, SSL*, void* arg)
+    {
+        auto const* bytes = static_cast<unsigned char const*>(buf);
+        if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 && bytes[0] == SSL3_MT_KEY_UPDATE)
+            ++static_cast<counters*>(arg)->client_answers;
+    }
+
+    void schedule_key_update(next_layer_type& s)
+    {
+        // The timer holds its own reference to the SSL object: the session
+        // may end first.
+        SSL_up_ref(s.native_handle());
+        std::shared_ptr<SSL> ssl(s.native_handle(), &SSL_free);
+        auto timer = std::make_shared<net::steady_timer>(s.get_executor(), key_update_after);
+        timer->async_wait([timer, ssl, c = count](error_code ec) {
+            if (!ec && SSL_key_update(ssl.get(), SSL_KEY_UPDATE_REQUESTED) == 1)
+                ++c->requested;
+        });
+    }
+};
+
+using wss_server = wsout_test::basic_ws_server<tls_layer>;
+
+tls_layer make_tls_layer(std::chrono::milliseconds key_update_after)
+{
+    tls_layer l;
+    l.ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+    l.ctx->use_certificate_chain_file(test_pki().server.cert_file);
+    l.ctx->use_private_key_file(test_pki().server.key_file, ssl::context::pem);
+    l.key_update_after = key_update_after;
+    return l;
+}
+
+} // namespace
+
+TEST_CASE("wss: many threads write at once, a KeyUpdate midway: all arrive intact, each thread's order kept",
+          "[tls][threads]")
+{
+    for (auto key_update_after : {0ms, 15ms})
+    {
+        INFO("KeyUpdate requested after " << key_update_after.count() << " ms (0: none)");
+        auto layer = make_tls_layer(key_update_after);
+        auto counts = layer.count;
+        wss_server server({}, 0, layer);
+        wsout_test::io_thread io;
+        wsout::config cfg;
+        cfg.url = server.url();
+        cfg.tls.root_cas_file = test_pki().ca.cert_file;
+        cfg.keepalive.ping_interval = 2ms; // the server's pongs carry its KeyUpdate
+        wsout::tls_output out(io.ioc, cfg);
+        out.connect();
+        constexpr int threads = 4, per_thread = 400;
+        constexpr std::size_t total = std::size_t{threads} * per_thread;
+        std::vector<std::thread> writers;
+        writers.reserve(threads);
+        std::atomic<int> failures{0};
+        for (int t = 0; t < threads; ++t)
+            writers.emplace_back([&, t] {
+                for (int i = 0; i < per_thread; ++i)
+                {
+                    wsout::error_code ec;
+                    // Sizes around one TLS record (16 KiB) and small ones.
+                    std::string m = std::to_string(t) + ":" + std::to_string(i) + ":";
+                    m.append(i % 50 == 7 ? 16370 + static_cast<std::size_t>(t)
+                                         : static_cast<std::size_t>(i % 90),
+                             static_cast<char>('a' + t));
+                    if (i % 3 == 1)
+                        out.async_write(m, [&](wsout::error_code e) {
+                            if (e)
+                                ++failures;
+                        });
+                    else if (i % 3 == 0 || !out.try_write(m, ec))
+                        out.write(m, ec);
+                    if (ec)
+                        ++failures;
+                    if (i % 40 == 0)
+                        std::this_thread::sleep_for(1ms); // let pongs (and the KeyUpdate) through
+                }
+            });
+        for (auto& w : writers)
+            w.join();
+        out.close();
+        CHECK(failures == 0);
+        REQUIRE(server.wait_for_messages(total, 10000ms));
+        std::vector<int> next(threads, 0);
+        for (auto const& p : server.payloads())
+        {
+            auto colon = p.find(':');
+            auto colon2 = p.find(':', colon + 1);
+            int t = std::stoi(p.substr(0, colon));
+            int i = std::stoi(p.substr(colon + 1, colon2 - colon - 1));
+            CHECK(i == next[static_cast<std::size_t>(t)]);
+            next[static_cast<std::size_t>(t)] = i + 1;
+            std::size_t body = p.size() - colon2 - 1;
+            CHECK(body ==
+                  (i % 50 == 7 ? 16370 + static_cast<std::size_t>(t) : static_cast<std::size_t>(i % 90)));
+            CHECK(p.find_first_not_of(static_cast<char>('a' + t), colon2 + 1) == std::string::npos);
+        }
+        CHECK(out.stats().output_sent == total);
+        CHECK(out.stats().output_connection_lost == 0);
+        if (key_update_after.count() > 0)
+        {
+            CHECK(counts->requested == 1);
+            CHECK(counts->client_answers == 1);
+        }
+    }
+}

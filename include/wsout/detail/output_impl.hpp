@@ -23,6 +23,7 @@
 #include <wsout/detail/completion.hpp>
 #include <wsout/detail/deflate.hpp>
 #include <wsout/detail/frame.hpp>
+#include <wsout/detail/locked_executor.hpp>
 #include <wsout/detail/output_core.hpp>
 #include <wsout/detail/ring.hpp>
 #include <wsout/detail/upgrade.hpp>
@@ -68,12 +69,12 @@ class output_impl final : public output_core,
 public:
     using stream_type = typename Transport::stream_type;
     using executor_type = boost::asio::any_io_executor;
-    using strand_type = boost::asio::strand<executor_type>;
+    using strand_type = boost::asio::strand<locked_executor>;
     using clock = std::chrono::steady_clock;
 
     output_impl(executor_type ex, config cfg, url server, std::optional<url> proxy, Transport t, Auth a)
         : ex_(std::move(ex))
-        , strand_(boost::asio::make_strand(ex_))
+        , strand_(locked_executor(ex_, has_write_locked<Transport>::value ? &engine_mutex_ : nullptr))
         , cfg_(std::move(cfg))
         , server_(std::move(server))
         , proxy_(std::move(proxy))
@@ -173,11 +174,14 @@ public:
         itself, as a Beast sync write would: one syscall instead of a trip
         through the strand. While it does, it owns the writer (the write
         buffer and the mask keys); the strand only reads and queues
-        replies, which go out when the caller is done.
+        replies, which go out when the caller is done. Over TLS the caller
+        also takes the engine lock, which everything the strand runs holds,
+        for the length of one SSL_write and its send (transport's
+        `write_locked`).
     */
     direct_outcome write_direct(message_ref m, error_code& ec) override
     {
-        if constexpr (has_write_now<Transport>::value)
+        if constexpr (has_write_now<Transport>::value || has_write_locked<Transport>::value)
             return write_direct_impl(m, ec);
         else
             return direct_outcome::not_taken;
@@ -278,6 +282,17 @@ private:
                                                               std::declval<error_code&>()))>> : std::true_type
     {};
 
+    template<class T, class = void>
+    struct has_write_locked : std::false_type
+    {};
+    template<class T>
+    struct has_write_locked<
+        T,
+        std::void_t<decltype(std::declval<T&>().write_locked(std::declval<typename T::stream_type&>(),
+                                                             boost::asio::const_buffer(),
+                                                             std::declval<error_code&>()))>> : std::true_type
+    {};
+
     direct_outcome write_direct_impl(message_ref m, error_code& ec)
     {
         if (confirm_ || cfg_.compression || m.size > write_buffer_limit_)
@@ -311,42 +326,36 @@ private:
         std::size_t const total = h + m.size;
         std::size_t done = 0;
         error_code wec;
-        std::optional<clock::time_point> start;
-        for (;;)
+        bool broken = false; // part of the frame went out, the rest cannot follow
+        if constexpr (has_write_locked<Transport>::value)
         {
-            done += transport_.write_now(*s, boost::asio::buffer(buf + done, total - done), wec);
-            if (done == total || (wec && wec != boost::asio::error::would_block))
-                break;
-            if (!start)
-                start = clock::now();
-            // The socket is full: wait for room like a sync write, in short
-            // slices so that a connection the strand gave up on (a keepalive
-            // timeout, a read error) is noticed, and within the write timeout.
+            // The engine is the strand's too: take it from the strand for
+            // the length of one record. The transport sends it at once or
+            // declines; it never waits for room in the socket.
+            std::lock_guard<std::recursive_mutex> engine(engine_mutex_);
             if (direct_abort_.load(std::memory_order_acquire))
-            {
                 wec = boost::asio::error::operation_aborted;
-                break;
-            }
-            auto waited = clock::now() - *start;
-            if (cfg_.timeouts.write.count() > 0 && waited >= cfg_.timeouts.write)
+            else
             {
-                wec = error::write_timeout;
-                break;
+                switch (transport_.write_locked(*s, boost::asio::buffer(buf, total), wec))
+                {
+                case transport::locked_write::sent: done = total; break;
+                case transport::locked_write::declined: break;
+                case transport::locked_write::broken: broken = true; break;
+                }
             }
-            transport_.wait_writable(*s, std::chrono::milliseconds(10), wec);
-            if (wec && wec != boost::asio::error::timed_out)
-                break;
-            wec = {};
         }
+        else
+            write_resumable(*s, buf, total, done, wec);
         bool poll_io = false;
-        if (done == total)
+        if (done == total && !broken)
         {
             auto now = clock::now();
             poll_io = now - last_direct_poll_ >= std::chrono::milliseconds(1);
             if (poll_io)
                 last_direct_poll_ = now;
         }
-        if (done == total || done == 0)
+        if (!broken && (done == total || done == 0))
         {
             bool wake;
             {
@@ -397,6 +406,41 @@ private:
             after_direct(s, gen, true, wec);
         });
         return direct_outcome::done;
+    }
+
+    /// A plain socket's direct write: what the socket takes at once, then
+    /// waits for room like a sync write until all of it went out, the write
+    /// timeout passed, or the strand gave up on the connection.
+    void write_resumable(
+        stream_type& s, unsigned char const* buf, std::size_t total, std::size_t& done, error_code& wec)
+    {
+        std::optional<clock::time_point> start;
+        for (;;)
+        {
+            done += transport_.write_now(s, boost::asio::buffer(buf + done, total - done), wec);
+            if (done == total || (wec && wec != boost::asio::error::would_block))
+                return;
+            if (!start)
+                start = clock::now();
+            // The socket is full: wait for room like a sync write, in short
+            // slices so that a connection the strand gave up on (a keepalive
+            // timeout, a read error) is noticed, and within the write timeout.
+            if (direct_abort_.load(std::memory_order_acquire))
+            {
+                wec = boost::asio::error::operation_aborted;
+                return;
+            }
+            auto waited = clock::now() - *start;
+            if (cfg_.timeouts.write.count() > 0 && waited >= cfg_.timeouts.write)
+            {
+                wec = error::write_timeout;
+                return;
+            }
+            transport_.wait_writable(s, std::chrono::milliseconds(10), wec);
+            if (wec && wec != boost::asio::error::timed_out)
+                return;
+            wec = {};
+        }
     }
 
     /// The caller released the writer: let the strand catch up (send what
@@ -1768,6 +1812,9 @@ private:
     };
 
     executor_type ex_;
+    // Held by everything the strand runs, and by a caller's direct write on
+    // a transport whose engine is not thread-safe (TLS): see write_locked.
+    std::recursive_mutex engine_mutex_;
     strand_type strand_;
     config const cfg_;
     url const server_;

@@ -64,9 +64,17 @@ namespace transport {
         noexcept` waits for room (`timed_out` when the time ran out). Both
         are called from the thread that calls `write`, while the strand may
         have an `async_read_some` pending on the same stream, but never
-        concurrently with another write or with `abort`. Without them a
-        blocking write takes the asynchronous path, as TLS does (one SSL
-        object cannot read and write from two threads).
+        concurrently with another write or with `abort`.
+    @li The fast path for a stream that is not thread-safe (TLS: one SSL
+        object cannot read and write from two threads):
+        `locked_write write_locked(stream_type&, boost::asio::const_buffer,
+        error_code&) noexcept`. The output then runs its strand, and so
+        every operation of the stream, under a lock that the writing thread
+        takes around this call: nothing else touches the stream meanwhile.
+        It sends all of the bytes at once, never waiting for room, or
+        declines without touching the stream; `broken` means part of it
+        may have gone out and the connection is lost.
+    Without either, a blocking write takes the asynchronous path.
 
     A missing or mistyped member is reported by a `static_assert` naming it
     (`<wsout/detail/policy_checks.hpp>`).

@@ -40,6 +40,15 @@ struct connect_request
     log_hook const& log;
 };
 
+/// What a transport's `write_locked` did (the fast path of blocking writes
+/// for an engine that is not thread-safe; see the Transport concept).
+enum class locked_write
+{
+    sent,     ///< all of it went to the socket
+    declined, ///< nothing happened: the output takes the asynchronous path
+    broken    ///< part of it may have gone out: the connection is unusable
+};
+
 /** The step of establishing a connection that is in progress or failed.
     Reported in `last_failure()` so a person knows where it broke.
 */

@@ -124,6 +124,33 @@ public:
     /// Close the TCP socket at once; pending operations complete.
     WSOUT_DECL void abort(stream_type& stream) noexcept;
 
+    /** The fast path of blocking writes: encrypt `bytes` as one TLS record
+        and hand it to the socket at once, as a Beast sync write would.
+
+        The caller holds the output's engine lock: no other operation of
+        the stream runs meanwhile (see the Transport concept in
+        `wsout/transport/plain.hpp`). It declines, touching nothing, when
+        the record could not surely leave at once or the engine may have
+        output of its own in flight:
+        @li more than 16 KiB (one TLS record's worth of plaintext);
+        @li the handshake is not complete, or renegotiation is allowed
+            (`tls.enable_renegotiation`), which could make a write read;
+        @li since the handshake the engine wrote a message of its own (an
+            alert, a TLS 1.3 KeyUpdate): the asynchronous read that wrote it
+            may still be sending it, so this connection keeps to the
+            asynchronous path from then on;
+        @li the socket has no room (`poll` says it is not writable).
+
+        @return `sent`, `declined` or `broken` (the socket took only part
+        of the record, or failed; `ec` says why).
+    */
+    WSOUT_DECL locked_write write_locked(stream_type& stream,
+                                         boost::asio::const_buffer bytes,
+                                         error_code& ec) noexcept;
+
+    /// The largest `write_locked` (one TLS record's worth of plaintext).
+    static constexpr std::size_t max_locked_write = 16384;
+
     /** Why a connect (or the first read after it) failed, in words, to
         complement the error code's own terse message.
 
@@ -141,7 +168,12 @@ public:
     */
     WSOUT_DECL std::string failure_detail(stream_type const& stream, error_code const& ec = {}) const;
 
-    /// The shared TLS context, for settings wsout does not expose.
+    /** The shared TLS context, for settings wsout does not expose.
+
+        wsout installs its own message callback (`SSL_set_msg_callback`) on
+        every connection: it tells `write_locked` when the engine wrote a
+        message of its own. A callback set on the context is replaced.
+    */
     boost::asio::ssl::context& context() const noexcept { return *ctx_; }
 
 private:

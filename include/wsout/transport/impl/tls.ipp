@@ -18,15 +18,42 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <poll.h>
+
 namespace wsout {
 inline namespace v1 {
 namespace transport {
 namespace detail {
 
+/// The SSL ex_data slot that marks a connection whose engine wrote a
+/// message of its own after the handshake (see tls::write_locked).
+WSOUT_DECL int tls_engine_wrote_index() noexcept
+{
+    static int const index = ::SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+/// SSL_set_msg_callback: called for each protocol message the engine
+/// reads or writes (application data is not a protocol message).
+WSOUT_DECL void tls_on_engine_message(int write_p,
+                                      int /*version*/,
+                                      int content_type,
+                                      void const* /*buf*/,
+                                      std::size_t /*len*/,
+                                      SSL* ssl,
+                                      void* /*arg*/)
+{
+    bool const own_message = content_type == SSL3_RT_ALERT || content_type == SSL3_RT_HANDSHAKE ||
+                             content_type == SSL3_RT_CHANGE_CIPHER_SPEC;
+    if (write_p && own_message && ::SSL_is_init_finished(ssl))
+        ::SSL_set_ex_data(ssl, tls_engine_wrote_index(), ssl);
+}
+
 // Sets SNI and the name or address the certificate must match on a fresh
 // SSL object. Name checks are done by OpenSSL's verifier itself (not an Asio
 // verify callback) so a mismatch is recorded as X509_V_ERR_HOSTNAME_MISMATCH
 // and can be reported in words.
+// It also installs the message callback above.
 WSOUT_DECL error_code tls_prepare(SSL* ssl, std::string const& name, bool verify)
 {
     auto fail = [] {
@@ -36,6 +63,7 @@ WSOUT_DECL error_code tls_prepare(SSL* ssl, std::string const& name, bool verify
             return error_code(boost::asio::error::invalid_argument);
         return error_code(static_cast<int>(e), boost::asio::error::get_ssl_category());
     };
+    ::SSL_set_msg_callback(ssl, &tls_on_engine_message);
     boost::system::error_code ec;
     auto const ip = boost::asio::ip::make_address(name, ec);
     bool const is_ip = !ec;
@@ -169,6 +197,45 @@ WSOUT_DECL tls::stream_type tls::make_stream(boost::asio::any_io_executor const&
 WSOUT_DECL void tls::abort(stream_type& stream) noexcept
 {
     boost::beast::get_lowest_layer(stream).close();
+}
+
+WSOUT_DECL locked_write tls::write_locked(stream_type& stream,
+                                          boost::asio::const_buffer bytes,
+                                          error_code& ec) noexcept
+{
+    ec = {};
+    SSL* const ssl = stream.native_handle();
+    if (bytes.size() > max_locked_write || !::SSL_is_init_finished(ssl) ||
+        (::SSL_get_options(ssl) & SSL_OP_NO_RENEGOTIATION) == 0 ||
+        ::SSL_get_ex_data(ssl, detail::tls_engine_wrote_index()) != nullptr)
+        return locked_write::declined;
+    auto& socket = boost::beast::get_lowest_layer(stream).socket();
+    // Room for the record: with POLLOUT, Linux takes a write this small
+    // whole. Without it the asynchronous path waits for room instead.
+    ::pollfd p{socket.native_handle(), POLLOUT, 0};
+    if (::poll(&p, 1, 0) != 1 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 ||
+        (p.revents & POLLOUT) == 0)
+        return locked_write::declined;
+    // Sync operations on this socket are ours alone: fail rather than
+    // block, so that a full socket can never stall the caller while it
+    // holds the engine (asynchronous operations are not affected).
+    if (!socket.non_blocking())
+    {
+        socket.non_blocking(true, ec);
+        if (ec)
+        {
+            ec = {};
+            return locked_write::declined;
+        }
+    }
+    std::size_t const n = stream.write_some(bytes, ec);
+    if (ec || n != bytes.size())
+    {
+        if (!ec)
+            ec = boost::asio::error::would_block;
+        return locked_write::broken;
+    }
+    return locked_write::sent;
 }
 
 WSOUT_DECL std::string tls::failure_detail(stream_type const& stream, error_code const& ec) const
