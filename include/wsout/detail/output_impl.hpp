@@ -390,6 +390,10 @@ private:
         // connection is finished. The message goes first in the queue (it
         // is older than anything queued since), to be sent again on the
         // next connection like any unsent message; wait for its outcome.
+        // The writer stays ours until the strand has taken the connection
+        // down (after_torn_frame): nothing may write after a torn frame.
+        if (!wec)
+            wec = boost::asio::error::broken_pipe; // never a success after a torn frame
         ec = run_blocking(ex_, [&](blocking_handler handler) {
             write_entry e;
             e.single = m;
@@ -400,10 +404,8 @@ private:
                 pending_.push_front(std::move(e));
                 if (!work_)
                     work_.emplace(ex_);
-                writer_ = writer_owner::none;
-                direct_wants_pump_ = false;
             }
-            after_direct(s, gen, true, wec);
+            after_torn_frame(s, gen, wec);
         });
         return direct_outcome::done;
     }
@@ -454,6 +456,30 @@ private:
             if (stale)
                 self->transport_.abort(*s);
             else if (failed && gen == self->generation_ &&
+                     (self->state_ == state::open || self->state_ == state::closing))
+                return self->connection_lost(failed);
+            self->pump();
+        });
+    }
+
+    /// A direct write tore a frame (part of it went out, the rest cannot
+    /// follow). Until the strand has run this, the writer stays the
+    /// caller's, so that neither a pump nor another caller writes after
+    /// the torn frame on this connection; then the connection is lost (or,
+    /// if the strand already lost it, aborted) and the queue goes on.
+    void after_torn_frame(std::shared_ptr<stream_type> const& s, std::uint64_t gen, error_code failed)
+    {
+        boost::asio::post(strand_, [self = self(), s, gen, failed] {
+            {
+                std::lock_guard<std::mutex> lock(self->mutex_);
+                self->writer_ = writer_owner::none;
+                self->direct_wants_pump_ = false;
+            }
+            // Read once the writer is released: a loss seen by the strand
+            // while the writer was ours left this flag for us.
+            if (self->direct_abort_.exchange(false, std::memory_order_acq_rel))
+                self->transport_.abort(*s);
+            else if (gen == self->generation_ &&
                      (self->state_ == state::open || self->state_ == state::closing))
                 return self->connection_lost(failed);
             self->pump();
