@@ -139,6 +139,10 @@ public:
             alert, a TLS 1.3 KeyUpdate): the asynchronous read that wrote it
             may still be sending it, so this connection keeps to the
             asynchronous path from then on;
+        @li the record and its TLS overhead do not fit one TCP segment
+            (`TCP_MAXSEG`; 64 KiB on loopback, about 1.4 KB on most
+            networks): only then is a non-blocking send sure to take it
+            whole, and a record cut short would break the connection;
         @li the socket has no room (`poll` says it is not writable).
 
         @return `sent`, `declined` or `broken` (the socket took only part
@@ -150,6 +154,10 @@ public:
 
     /// The largest `write_locked` (one TLS record's worth of plaintext).
     static constexpr std::size_t max_locked_write = 16384;
+
+    /// Room kept for a record's header, tag and padding, and for the TCP
+    /// options that shrink a segment below `TCP_MAXSEG` (SACK blocks).
+    static constexpr std::size_t max_record_overhead = 128;
 
     /** Why a connect (or the first read after it) failed, in words, to
         complement the error code's own terse message.
