@@ -18,6 +18,10 @@
 // encrypts and sends in the calling thread, as a Beast sync write does,
 // without a trip through the strand. A strand runs its queued handlers in
 // one call on its inner executor, so the lock is taken once per batch.
+//
+// The mutex is shared, not borrowed: the last handler a strand runs may
+// destroy the object that owns the executor, and the lock must still be
+// released after it.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution.hpp>
@@ -25,6 +29,7 @@
 #include <boost/asio/query.hpp>
 #include <boost/asio/require.hpp>
 
+#include <memory>
 #include <mutex>
 #include <type_traits>
 #include <utility>
@@ -39,9 +44,9 @@ public:
     using inner_type = boost::asio::any_io_executor;
 
     /// With a null `mutex` nothing is locked: the inner executor's behaviour.
-    locked_executor(inner_type inner, std::recursive_mutex* mutex) noexcept
+    locked_executor(inner_type inner, std::shared_ptr<std::recursive_mutex> mutex) noexcept
         : inner_(std::move(inner))
-        , mutex_(mutex)
+        , mutex_(std::move(mutex))
     {}
 
     inner_type const& get_inner_executor() const noexcept { return inner_; }
@@ -81,7 +86,7 @@ public:
 
     friend bool operator==(locked_executor const& a, locked_executor const& b) noexcept
     {
-        return a.mutex_ == b.mutex_ && a.inner_ == b.inner_;
+        return a.mutex_.get() == b.mutex_.get() && a.inner_ == b.inner_;
     }
     friend bool operator!=(locked_executor const& a, locked_executor const& b) noexcept { return !(a == b); }
 
@@ -89,7 +94,7 @@ private:
     template<class Function>
     struct locked_call
     {
-        std::recursive_mutex* mutex;
+        std::shared_ptr<std::recursive_mutex> mutex; // outlives f(), which may free its owner
         Function f;
 
         void operator()()
@@ -100,7 +105,7 @@ private:
     };
 
     inner_type inner_;
-    std::recursive_mutex* mutex_;
+    std::shared_ptr<std::recursive_mutex> mutex_;
 };
 
 } // namespace detail

@@ -74,7 +74,9 @@ public:
 
     output_impl(executor_type ex, config cfg, url server, std::optional<url> proxy, Transport t, Auth a)
         : ex_(std::move(ex))
-        , strand_(locked_executor(ex_, has_write_locked<Transport>::value ? &engine_mutex_ : nullptr))
+        , engine_mutex_(has_write_locked<Transport>::value ? std::make_shared<std::recursive_mutex>()
+                                                           : nullptr)
+        , strand_(locked_executor(ex_, engine_mutex_))
         , cfg_(std::move(cfg))
         , server_(std::move(server))
         , proxy_(std::move(proxy))
@@ -332,7 +334,7 @@ private:
             // The engine is the strand's too: take it from the strand for
             // the length of one record. The transport sends it at once or
             // declines; it never waits for room in the socket.
-            std::lock_guard<std::recursive_mutex> engine(engine_mutex_);
+            std::lock_guard<std::recursive_mutex> engine(*engine_mutex_);
             if (direct_abort_.load(std::memory_order_acquire))
                 wec = boost::asio::error::operation_aborted;
             else
@@ -1840,7 +1842,9 @@ private:
     executor_type ex_;
     // Held by everything the strand runs, and by a caller's direct write on
     // a transport whose engine is not thread-safe (TLS): see write_locked.
-    std::recursive_mutex engine_mutex_;
+    // Null for other transports. Shared with the strand's executor, which
+    // releases it after the handler that destroyed this object.
+    std::shared_ptr<std::recursive_mutex> engine_mutex_;
     strand_type strand_;
     config const cfg_;
     url const server_;
