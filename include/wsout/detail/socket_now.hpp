@@ -22,6 +22,8 @@
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #define WSOUT_HAS_SOCKET_NOW 1
@@ -73,6 +75,26 @@ inline void socket_wait_writable(int fd, std::chrono::milliseconds limit, error_
     else if (r < 0 && errno != EINTR)
         ec = error_code(errno, boost::system::system_category());
     // POLLERR/POLLHUP: the next send reports the error itself.
+}
+
+/** Whether the socket would take `bytes` whole in one non-blocking send,
+    now: they fit one TCP segment (`TCP_MAXSEG`) and `poll` reports room.
+    Linux then accepts at least one new segment's worth (tcp_sendmsg), so
+    such a send cannot be cut short; a larger one could be cut where the
+    send buffer ends (a small window on a real network). On loopback a
+    segment is 64 KiB. Under system-wide TCP memory pressure the kernel may
+    still take less: callers must survive a short send.
+*/
+inline bool socket_takes_whole(int fd, std::size_t bytes) noexcept
+{
+    int segment = 0;
+    socklen_t segment_len = sizeof(segment);
+    if (::getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &segment, &segment_len) != 0 ||
+        bytes > static_cast<std::size_t>(segment))
+        return false;
+    pollfd p{fd, POLLOUT, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)) == 0 &&
+           (p.revents & POLLOUT) != 0;
 }
 
 #endif

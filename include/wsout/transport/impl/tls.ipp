@@ -8,6 +8,7 @@
 #ifndef WSOUT_TRANSPORT_IMPL_TLS_IPP
 #define WSOUT_TRANSPORT_IMPL_TLS_IPP
 
+#include <wsout/detail/socket_now.hpp>
 #include <wsout/detail/tls_context.hpp>
 
 #include <boost/asio/error.hpp>
@@ -17,11 +18,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
 
 namespace wsout {
 inline namespace v1 {
@@ -213,25 +209,16 @@ WSOUT_DECL locked_write tls::write_locked(stream_type& stream,
         ::SSL_get_ex_data(ssl, detail::tls_engine_wrote_index()) != nullptr)
         return locked_write::declined;
     auto& socket = boost::beast::get_lowest_layer(stream).socket();
-    // Room for the record. A record that fits one TCP segment is taken
-    // whole once POLLOUT is reported: Linux then accepts at least one new
-    // segment's worth (tcp_sendmsg), and the socket can never take only
-    // part of it. A larger one could be cut where the send buffer ends (a
-    // small window on a real network), which would break the stream: it
-    // takes the asynchronous path. On loopback a segment is 64 KiB, so
-    // every record qualifies. Without POLLOUT the asynchronous path waits.
-    // (Under system-wide TCP memory pressure the kernel may still take
-    // less; the result is `broken`, and the message is sent again on a new
-    // connection, never lost.)
-    int segment = 0;
-    ::socklen_t segment_len = sizeof(segment);
-    if (::getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_MAXSEG, &segment, &segment_len) != 0 ||
-        bytes.size() + max_record_overhead > static_cast<std::size_t>(segment))
+#if WSOUT_HAS_SOCKET_NOW
+    // A record cut short would break the stream: only one the socket takes
+    // whole goes this way; otherwise the asynchronous path waits for room.
+    // (If the kernel still takes less, the result is `broken`, and the
+    // message is sent again on a new connection, never lost.)
+    if (!wsout::detail::socket_takes_whole(socket.native_handle(), bytes.size() + max_record_overhead))
         return locked_write::declined;
-    ::pollfd p{socket.native_handle(), POLLOUT, 0};
-    if (::poll(&p, 1, 0) != 1 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 ||
-        (p.revents & POLLOUT) == 0)
-        return locked_write::declined;
+#else
+    return locked_write::declined; // no way to know the socket takes it whole
+#endif
     // Sync operations on this socket are ours alone: fail rather than
     // block, so that a full socket can never stall the caller while it
     // holds the engine (asynchronous operations are not affected).
