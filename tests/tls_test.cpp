@@ -1768,3 +1768,67 @@ TEST_CASE("wss: a blocking write on an idle output goes out from the caller's th
         CHECK(got[static_cast<std::size_t>(i)] ==
               "direct " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 700, 'x'));
 }
+
+TEST_CASE("wss: blocking writes into a socket that fills up never cut a record",
+          "[tls][direct][backpressure]")
+{
+    // The direct path spends room it measured once (send_credit) without
+    // asking the socket again. If it overstated the room, a record would
+    // be cut short when the socket fills, and the connection lost: here the
+    // server stops reading until the writer is stuck, so the socket fills.
+    auto layer = make_tls_layer(0ms);
+    wss_server server({}, 0, layer);
+    wsout_test::io_thread io;
+    wsout::config cfg;
+    cfg.url = server.url();
+    cfg.tls.root_cas_file = test_pki().ca.cert_file;
+    wsout::tls_output out(io.ioc, cfg);
+    out.connect();
+    server.pause_reading();
+    // About 16 MB: several times what a loopback connection buffers (a
+    // send buffer of at most 4 MiB, and a receive buffer that does not grow
+    // while nobody reads).
+    constexpr int count = 3000;
+    auto payload = [](int i) {
+        static constexpr std::size_t sizes[] = {16300, 40, 5000, 900, 12000, 1};
+        std::string m = std::to_string(i) + ":";
+        m.append(sizes[static_cast<std::size_t>(i) % 6], static_cast<char>('a' + i % 26));
+        return m;
+    };
+    std::atomic<int> written{0};
+    std::atomic<int> failures{0};
+    std::thread writer([&] {
+        for (int i = 0; i < count; ++i)
+        {
+            wsout::error_code ec;
+            out.write(payload(i), ec);
+            if (ec)
+                ++failures;
+            ++written;
+        }
+    });
+    // Stuck: no progress for 300 ms (at most 20 s).
+    int last = -1;
+    for (int i = 0; i < 200 && written != count && written != last; ++i)
+    {
+        last = written;
+        std::this_thread::sleep_for(300ms);
+    }
+    int const written_while_paused = written;
+    server.resume_reading();
+    writer.join();
+    REQUIRE(server.wait_for_messages(count, 20000ms));
+    out.close();
+    CHECK(written_while_paused < count); // the socket did fill
+    CHECK(failures == 0);
+    CHECK(out.stats().output_connection_lost == 0);
+    CHECK(out.stats().output_retried == 0);
+    auto got = server.payloads();
+    REQUIRE(got.size() == count);
+    for (int i = 0; i < count; ++i)
+        if (got[static_cast<std::size_t>(i)] != payload(i))
+        {
+            FAIL_CHECK("message " << i << " differs");
+            break;
+        }
+}

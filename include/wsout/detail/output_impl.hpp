@@ -292,6 +292,7 @@ private:
         T,
         std::void_t<decltype(std::declval<T&>().write_locked(std::declval<typename T::stream_type&>(),
                                                              boost::asio::const_buffer(),
+                                                             std::declval<transport::send_credit&>(),
                                                              std::declval<error_code&>()))>> : std::true_type
     {};
 
@@ -339,7 +340,7 @@ private:
                 wec = boost::asio::error::operation_aborted;
             else
             {
-                switch (transport_.write_locked(*s, boost::asio::buffer(buf, total), wec))
+                switch (transport_.write_locked(*s, boost::asio::buffer(buf, total), direct_credit_, wec))
                 {
                 case transport::locked_write::sent: done = total; break;
                 case transport::locked_write::declined: break;
@@ -837,6 +838,7 @@ private:
             direct_stream_ = stream_;
             direct_generation_ = generation_;
         }
+        direct_credit_ = {};
         connect_completion_.complete({});
         // Frames may have arrived with the 101 (a server that pings or
         // speaks first): handle them now, not after the next read.
@@ -1036,6 +1038,7 @@ private:
                 self->transport_.abort(*self->stream_);
             });
         }
+        direct_credit_ = {}; // it spends room of its own
         boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
                                  [self = self(), gen = generation_, keep = stream_](
                                      error_code ec, std::size_t n) { self->on_written(gen, ec, n); });
@@ -1875,6 +1878,11 @@ private:
     bool direct_wants_pump_ = false;
     // The strand gave up the connection while a caller was writing on it.
     std::atomic<bool> direct_abort_{false};
+    // Guarded by the engine lock (write_locked transports only): room in the
+    // current connection's socket that write_locked measured and has not
+    // spent. Zeroed by the strand on a new connection and before each of
+    // its own writes, after which the room is unknown.
+    transport::send_credit direct_credit_;
     // Owned with the writer.
     clock::time_point last_direct_poll_{};
     std::unique_ptr<unsigned char[]> direct_buf_;

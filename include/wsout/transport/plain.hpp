@@ -68,12 +68,14 @@ namespace transport {
     @li The fast path for a stream that is not thread-safe (TLS: one SSL
         object cannot read and write from two threads):
         `locked_write write_locked(stream_type&, boost::asio::const_buffer,
-        error_code&) noexcept`. The output then runs its strand, and so
-        every operation of the stream, under a lock that the writing thread
-        takes around this call: nothing else touches the stream meanwhile.
-        It sends all of the bytes at once, never waiting for room, or
-        declines without touching the stream; `broken` means part of it
-        may have gone out and the connection is lost.
+        send_credit&, error_code&) noexcept`. The output then runs its
+        strand, and so every operation of the stream, under a lock that the
+        writing thread takes around this call: nothing else touches the
+        stream meanwhile. It sends all of the bytes at once, never waiting
+        for room, or declines without touching the stream; `broken` means
+        part of it may have gone out and the connection is lost. The
+        `send_credit` is the connection's, for the transport to remember
+        what it learned of the socket between calls.
     Without either, a blocking write takes the asynchronous path.
 
     A missing or mistyped member is reported by a `static_assert` naming it

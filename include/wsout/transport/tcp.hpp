@@ -49,6 +49,23 @@ enum class locked_write
     broken    ///< part of it may have gone out: the connection is unusable
 };
 
+/** What a transport's `write_locked` knows of one connection's socket
+    between writes: room it measured and has not spent yet. Looking at a
+    socket costs system calls, as many as the write itself.
+
+    The output keeps one per connection and hands it to every
+    `write_locked`. It zeroes it when the connection changes and before it
+    writes to the socket by other means, since the room is then unknown;
+    otherwise only the transport changes it.
+*/
+struct send_credit
+{
+    /// Bytes the socket surely takes, less those written since.
+    std::size_t bytes = 0;
+    /// The TCP segment size when `bytes` was measured (0: not measured).
+    std::size_t segment = 0;
+};
+
 /** The step of establishing a connection that is in progress or failed.
     Reported in `last_failure()` so a person knows where it broke.
 */

@@ -139,17 +139,22 @@ public:
             alert, a TLS 1.3 KeyUpdate): the asynchronous read that wrote it
             may still be sending it, so this connection keeps to the
             asynchronous path from then on;
-        @li the record and its TLS overhead do not fit one TCP segment
-            (`TCP_MAXSEG`; 64 KiB on loopback, about 1.4 KB on most
-            networks): only then is a non-blocking send sure to take it
-            whole, and a record cut short would break the connection;
-        @li the socket has no room (`poll` says it is not writable).
+        @li the socket might not take the record and its TLS overhead
+            whole: a record cut short would break the connection. It looks
+            at the socket when `credit` does not cover the record (see
+            `send_credit`): a record that fits one TCP segment (64 KiB on
+            loopback, about 1.4 KB on most networks) goes when `poll` says
+            the socket is writable; on Linux, so does one that fits the
+            room this proves (a third of the send buffer), and the rest of
+            that room becomes the credit of later writes, which then cost
+            one system call each.
 
         @return `sent`, `declined` or `broken` (the socket took only part
         of the record, or failed; `ec` says why).
     */
     WSOUT_DECL locked_write write_locked(stream_type& stream,
                                          boost::asio::const_buffer bytes,
+                                         send_credit& credit,
                                          error_code& ec) noexcept;
 
     /// The largest `write_locked` (one TLS record's worth of plaintext).

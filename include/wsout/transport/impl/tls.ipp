@@ -200,6 +200,7 @@ WSOUT_DECL void tls::abort(stream_type& stream) noexcept
 
 WSOUT_DECL locked_write tls::write_locked(stream_type& stream,
                                           boost::asio::const_buffer bytes,
+                                          send_credit& credit,
                                           error_code& ec) noexcept
 {
     ec = {};
@@ -214,9 +215,11 @@ WSOUT_DECL locked_write tls::write_locked(stream_type& stream,
     // whole goes this way; otherwise the asynchronous path waits for room.
     // (If the kernel still takes less, the result is `broken`, and the
     // message is sent again on a new connection, never lost.)
-    if (!wsout::detail::socket_takes_whole(socket.native_handle(), bytes.size() + max_record_overhead))
+    if (!wsout::detail::socket_takes_whole(socket.native_handle(), bytes.size() + max_record_overhead,
+                                           credit.bytes, credit.segment))
         return locked_write::declined;
 #else
+    (void)credit;
     return locked_write::declined; // no way to know the socket takes it whole
 #endif
     // Sync operations on this socket are ours alone: fail rather than
