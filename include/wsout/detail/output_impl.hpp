@@ -1028,6 +1028,12 @@ private:
         }
         writing_in_progress_ = true;
         write_timed_out_ = false;
+        std::size_t written_now = 0;
+        if constexpr (has_write_locked<Transport>::value)
+        {
+            if (write_locked_now(written_now))
+                return;
+        }
         if (cfg_.timeouts.write.count() > 0)
         {
             write_timer_.expires_after(cfg_.timeouts.write);
@@ -1039,9 +1045,50 @@ private:
             });
         }
         direct_credit_ = {}; // it spends room of its own
-        boost::asio::async_write(*stream_, boost::asio::buffer(wbuf_.data(), wbuf_.size()),
-                                 [self = self(), gen = generation_, keep = stream_](
-                                     error_code ec, std::size_t n) { self->on_written(gen, ec, n); });
+        boost::asio::async_write(
+            *stream_, boost::asio::buffer(wbuf_.data() + written_now, wbuf_.size() - written_now),
+            [self = self(), gen = generation_, keep = stream_, written_now](error_code ec, std::size_t n) {
+                self->on_written(gen, ec, written_now + n);
+            });
+    }
+
+    /** The strand's share of the direct path, for a transport with
+        `write_locked` (TLS): the strand already holds the engine, so it
+        hands the socket, record by record, what the socket surely takes
+        now, as a Beast sync write would. An asynchronous write makes a
+        trip through the reactor for every record (16 KiB), which costs as
+        much as the system call itself.
+
+        @return true when the write is over (all of `wbuf_` went out, or the
+        connection broke): its completion is posted. Otherwise `written`
+        bytes went out and the rest is for the asynchronous path.
+    */
+    bool write_locked_now(std::size_t& written)
+    {
+        // Records of at most this much plaintext; a larger write_locked
+        // would decline anyway.
+        constexpr std::size_t record_size = 16384;
+        error_code ec;
+        bool over = false;
+        while (written < wbuf_.size() && !over)
+        {
+            std::size_t const n = std::min(record_size, wbuf_.size() - written);
+            switch (transport_.write_locked(*stream_, boost::asio::buffer(wbuf_.data() + written, n),
+                                            direct_credit_, ec))
+            {
+            case transport::locked_write::sent: written += n; break;
+            case transport::locked_write::declined: return false;
+            case transport::locked_write::broken:
+                if (!ec)
+                    ec = boost::asio::error::broken_pipe; // never a success after a torn record
+                over = true;
+                break;
+            }
+        }
+        // Posted, not called: on_written starts the next write itself.
+        boost::asio::post(
+            strand_, [self = self(), gen = generation_, ec, written] { self->on_written(gen, ec, written); });
+        return true;
     }
 
     bool queue_empty()
