@@ -1769,13 +1769,15 @@ TEST_CASE("wss: a blocking write on an idle output goes out from the caller's th
               "direct " + std::to_string(i) + std::string(static_cast<std::size_t>(i) * 700, 'x'));
 }
 
-TEST_CASE("wss: blocking writes into a socket that fills up never cut a record",
+TEST_CASE("wss: blocking writes into a socket that fills up never cut a record or a frame",
           "[tls][direct][backpressure]")
 {
     // The direct path spends room it measured once (send_credit) without
     // asking the socket again. If it overstated the room, a record would
-    // be cut short when the socket fills, and the connection lost: here the
-    // server stops reading until the writer is stuck, so the socket fills.
+    // be cut short when the socket fills, and the connection lost. When
+    // the socket takes only the first records of a frame, the strand must
+    // send the rest before anything else (finish_direct_frame). Here the
+    // server stops reading until the writer is stuck, four times over.
     auto layer = make_tls_layer(0ms);
     wss_server server({}, 0, layer);
     wsout_test::io_thread io;
@@ -1784,19 +1786,20 @@ TEST_CASE("wss: blocking writes into a socket that fills up never cut a record",
     cfg.tls.root_cas_file = test_pki().ca.cert_file;
     wsout::tls_output out(io.ioc, cfg);
     out.connect();
-    server.pause_reading();
-    // About 16 MB: several times what a loopback connection buffers (a
-    // send buffer of at most 4 MiB, and a receive buffer that does not grow
-    // while nobody reads).
-    constexpr int count = 3000;
+    // Mostly frames of several records, so that the socket is likely to
+    // fill in the middle of one; about 28 MB in all, several times what a
+    // loopback connection buffers (a send buffer of at most 4 MiB, and a
+    // receive buffer that does not grow while nobody reads).
+    constexpr int count = 1000;
     auto payload = [](int i) {
-        static constexpr std::size_t sizes[] = {16300, 40, 5000, 900, 12000, 1};
+        static constexpr std::size_t sizes[] = {70000, 40, 50000, 16300, 33000, 900};
         std::string m = std::to_string(i) + ":";
         m.append(sizes[static_cast<std::size_t>(i) % 6], static_cast<char>('a' + i % 26));
         return m;
     };
     std::atomic<int> written{0};
     std::atomic<int> failures{0};
+    server.pause_reading();
     std::thread writer([&] {
         for (int i = 0; i < count; ++i)
         {
@@ -1807,19 +1810,29 @@ TEST_CASE("wss: blocking writes into a socket that fills up never cut a record",
             ++written;
         }
     });
-    // Stuck: no progress for 300 ms (at most 20 s).
-    int last = -1;
-    for (int i = 0; i < 200 && written != count && written != last; ++i)
+    int stalls = 0;
+    for (int cycle = 0; cycle < 4 && written != count; ++cycle)
     {
-        last = written;
-        std::this_thread::sleep_for(300ms);
+        if (cycle > 0)
+            server.pause_reading();
+        // Stuck: no progress for 300 ms (at most 20 s).
+        int last = -1;
+        for (int i = 0; i < 66 && written != count && written != last; ++i)
+        {
+            last = written;
+            std::this_thread::sleep_for(300ms);
+        }
+        if (written != count)
+            ++stalls;
+        server.resume_reading();
+        int const before = written;
+        wsout_test::wait_until([&] { return written >= before + 30 || written == count; }, 10000ms);
     }
-    int const written_while_paused = written;
     server.resume_reading();
     writer.join();
     REQUIRE(server.wait_for_messages(count, 20000ms));
     out.close();
-    CHECK(written_while_paused < count); // the socket did fill
+    CHECK(stalls >= 2); // the socket did fill
     CHECK(failures == 0);
     CHECK(out.stats().output_connection_lost == 0);
     CHECK(out.stats().output_retried == 0);

@@ -178,8 +178,9 @@ public:
         buffer and the mask keys); the strand only reads and queues
         replies, which go out when the caller is done. Over TLS the caller
         also takes the engine lock, which everything the strand runs holds,
-        for the length of one SSL_write and its send (transport's
-        `write_locked`).
+        for the records of one frame, each an SSL_write and its send
+        (transport's `write_locked`); if the socket takes only the first
+        records, the strand sends the rest (finish_direct_frame).
     */
     direct_outcome write_direct(message_ref m, error_code& ec) override
     {
@@ -333,17 +334,19 @@ private:
         if constexpr (has_write_locked<Transport>::value)
         {
             // The engine is the strand's too: take it from the strand for
-            // the length of one record. The transport sends it at once or
-            // declines; it never waits for room in the socket.
+            // the length of the frame's records. The transport sends each
+            // at once or declines; it never waits for room in the socket.
             std::lock_guard<std::recursive_mutex> engine(*engine_mutex_);
             if (direct_abort_.load(std::memory_order_acquire))
                 wec = boost::asio::error::operation_aborted;
-            else
+            bool declined = false;
+            while (!wec && !broken && !declined && done < total)
             {
-                switch (transport_.write_locked(*s, boost::asio::buffer(buf, total), direct_credit_, wec))
+                std::size_t const n = std::min(locked_record_size, total - done);
+                switch (transport_.write_locked(*s, boost::asio::buffer(buf + done, n), direct_credit_, wec))
                 {
-                case transport::locked_write::sent: done = total; break;
-                case transport::locked_write::declined: break;
+                case transport::locked_write::sent: done += n; break;
+                case transport::locked_write::declined: declined = true; break;
                 case transport::locked_write::broken: broken = true; break;
                 }
             }
@@ -388,6 +391,23 @@ private:
             // Nothing of it left: the asynchronous path takes it from here
             // (and meets the failure, if there was one, itself).
             return direct_outcome::not_taken;
+        }
+        if constexpr (has_write_locked<Transport>::value)
+        {
+            if (!broken && !wec)
+            {
+                // Whole records went out, and the socket (or the engine)
+                // declined the next: the strand sends the rest of the frame
+                // before anything else. The writer stays ours until then.
+                ec = run_blocking(ex_, [&](blocking_handler handler) {
+                    boost::asio::post(strand_, [self = self(), s, gen,
+                                                rest = boost::asio::const_buffer(buf + done, total - done), m,
+                                                c = completion(std::move(handler), ex_)]() mutable {
+                        self->finish_direct_frame(s, gen, rest, m, std::move(c));
+                    });
+                });
+                return direct_outcome::done;
+            }
         }
         // Part of the frame went out and the rest cannot follow: this
         // connection is finished. The message goes first in the queue (it
@@ -472,21 +492,99 @@ private:
     /// if the strand already lost it, aborted) and the queue goes on.
     void after_torn_frame(std::shared_ptr<stream_type> const& s, std::uint64_t gen, error_code failed)
     {
-        boost::asio::post(strand_, [self = self(), s, gen, failed] {
-            {
-                std::lock_guard<std::mutex> lock(self->mutex_);
-                self->writer_ = writer_owner::none;
-                self->direct_wants_pump_ = false;
-            }
-            // Read once the writer is released: a loss seen by the strand
-            // while the writer was ours left this flag for us.
-            if (self->direct_abort_.exchange(false, std::memory_order_acq_rel))
+        boost::asio::post(strand_, [self = self(), s, gen, failed] { self->on_torn_frame(s, gen, failed); });
+    }
+
+    /// Strand: the end of a torn frame (see after_torn_frame).
+    void on_torn_frame(std::shared_ptr<stream_type> const& s, std::uint64_t gen, error_code failed)
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            writer_ = writer_owner::none;
+            direct_wants_pump_ = false;
+        }
+        // Read once the writer is released: a loss seen by the strand
+        // while the writer was ours left this flag for us.
+        if (direct_abort_.exchange(false, std::memory_order_acq_rel))
+            transport_.abort(*s);
+        else if (gen == generation_ && (state_ == state::open || state_ == state::closing))
+            return connection_lost(failed);
+        pump();
+    }
+
+    /** Strand: a caller's direct write (write_locked) sent the first
+        records of a frame, and the rest waits in `rest` (the writer's
+        buffer, still the caller's). Send it now, ahead of anything else;
+        then the message is sent, and the writer released. If the
+        connection is gone, or the rest fails, the frame is torn: the
+        message goes first in the queue, for the next connection.
+    */
+    void finish_direct_frame(std::shared_ptr<stream_type> s,
+                             std::uint64_t gen,
+                             boost::asio::const_buffer rest,
+                             message_ref m,
+                             completion c)
+    {
+        if (gen != generation_ || s != stream_ || (state_ != state::open && state_ != state::closing))
+            return direct_frame_torn(s, gen, m, std::move(c), boost::asio::error::operation_aborted);
+        direct_credit_ = {}; // it spends room of its own
+        direct_rest_writing_ = true;
+        if (cfg_.timeouts.write.count() > 0)
+        {
+            write_timer_.expires_after(cfg_.timeouts.write);
+            write_timer_.async_wait([self = self(), s, gen](error_code ec) {
+                if (ec || gen != self->generation_ || !self->direct_rest_writing_)
+                    return;
+                self->direct_rest_timed_out_ = true;
                 self->transport_.abort(*s);
-            else if (gen == self->generation_ &&
-                     (self->state_ == state::open || self->state_ == state::closing))
-                return self->connection_lost(failed);
-            self->pump();
-        });
+            });
+        }
+        boost::asio::async_write(
+            *s, rest, [self = self(), s, gen, m, c = std::move(c)](error_code ec, std::size_t) mutable {
+                self->direct_rest_writing_ = false;
+                self->write_timer_.cancel();
+                if (std::exchange(self->direct_rest_timed_out_, false))
+                    ec = error::write_timeout;
+                if (ec)
+                    return self->direct_frame_torn(s, gen, m, std::move(c), ec);
+                {
+                    std::lock_guard<std::mutex> lock(self->mutex_);
+                    self->writer_ = writer_owner::none;
+                    self->direct_wants_pump_ = false;
+                    self->in_flight_ -= 1;
+                    self->in_flight_bytes_ -= m.size;
+                    ++self->stat_sent_;
+                    self->stat_sent_bytes_ += m.size;
+                    ++self->stat_frames_;
+                    ++self->stat_writes_;
+                }
+                c.complete({});
+                // The strand gave up the connection meanwhile, and left
+                // the socket to us.
+                if (self->direct_abort_.exchange(false, std::memory_order_acq_rel))
+                    self->transport_.abort(*s);
+                self->pump();
+            });
+    }
+
+    /// Strand: a frame that finish_direct_frame could not complete.
+    void direct_frame_torn(std::shared_ptr<stream_type> const& s,
+                           std::uint64_t gen,
+                           message_ref m,
+                           completion c,
+                           error_code failed)
+    {
+        write_entry e;
+        e.single = m;
+        e.bytes = m.size;
+        e.done = std::move(c);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            pending_.push_front(std::move(e));
+            if (!work_)
+                work_.emplace(ex_);
+        }
+        on_torn_frame(s, gen, failed);
     }
 
     /// A blocking-only user runs nobody's io_context but ours: let timers
@@ -527,7 +625,9 @@ private:
             if (caller_writing)
                 direct_abort_.store(true, std::memory_order_release);
         }
-        if (stream_ && !caller_writing)
+        // The rest of a caller's frame is the strand's own write: the
+        // caller does not touch the socket meanwhile.
+        if (stream_ && (!caller_writing || direct_rest_writing_))
             transport_.abort(*stream_);
     }
 
@@ -1065,14 +1165,11 @@ private:
     */
     bool write_locked_now(std::size_t& written)
     {
-        // Records of at most this much plaintext; a larger write_locked
-        // would decline anyway.
-        constexpr std::size_t record_size = 16384;
         error_code ec;
         bool over = false;
         while (written < wbuf_.size() && !over)
         {
-            std::size_t const n = std::min(record_size, wbuf_.size() - written);
+            std::size_t const n = std::min(locked_record_size, wbuf_.size() - written);
             switch (transport_.write_locked(*stream_, boost::asio::buffer(wbuf_.data() + written, n),
                                             direct_credit_, ec))
             {
@@ -1930,6 +2027,11 @@ private:
     // spent. Zeroed by the strand on a new connection and before each of
     // its own writes, after which the room is unknown.
     transport::send_credit direct_credit_;
+    // Strand only: finish_direct_frame's write is in flight; it timed out.
+    bool direct_rest_writing_ = false;
+    bool direct_rest_timed_out_ = false;
+    // The plaintext of one TLS record: the most a write_locked takes.
+    static constexpr std::size_t locked_record_size = 16384;
     // Owned with the writer.
     clock::time_point last_direct_poll_{};
     std::unique_ptr<unsigned char[]> direct_buf_;
