@@ -73,7 +73,7 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
     if (o.mode == "tuned")
     {
         ws.auto_fragment(false);
-        ws.write_buffer_bytes(o.write_buffer);
+        ws.write_buffer_bytes(o.write_buffer != 0 ? o.write_buffer : std::size_t(1) << 20);
     }
     std::string host = o.host + ":" + o.port;
     ws.handshake(host, o.path);
@@ -129,7 +129,7 @@ int run(WS& ws, bench::options const& o, net::io_context& ioc)
 
     auto j = bench::result_line("beast", o, t);
     if (o.mode == "tuned")
-        j.num("write_buffer_bytes", o.write_buffer);
+        j.num("write_buffer_bytes", o.write_buffer != 0 ? o.write_buffer : std::size_t(1) << 20);
     if (!rtt.empty())
         bench::add_latency(j, rtt);
     std::cout << j.done() << std::endl;

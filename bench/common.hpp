@@ -117,7 +117,7 @@ struct options
     std::string ca;
     std::size_t window = 1024;                       // async: writes kept outstanding
     std::size_t batch = 0;                           // batch: messages per write_batch (0 = auto)
-    std::size_t write_buffer = std::size_t(1) << 20; // Beast tuned
+    std::size_t write_buffer = 0;                    // Beast tuned: 1 MiB; wsout: its default
     long gap_us = 100;                               // latency modes: idle gap between messages
     bool nodelay = false;                            // set TCP_NODELAY (Beast and raw clients)
     bool nagle = false;                              // wsout: tcp.no_delay false

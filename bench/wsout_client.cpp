@@ -15,6 +15,8 @@
 //                   client prints the duration of the write() calls.
 //   --nagle         tcp.no_delay false: the kernel's Nagle algorithm on, as
 //                   in Beast's default (wsout's default sets TCP_NODELAY)
+//   --write-buffer N  write_buffer_bytes, the coalescing limit (default:
+//                   wsout's, 256 KiB); see bench/write_buffer_sweep.py
 //   --erased        the same modes through the type-erased wsout::output
 //                   that wsout::make_output returns (policies chosen from the
 //                   url at run time: transport::plain or tls, auth::any), to
@@ -60,6 +62,8 @@ wsout::config make_config(bench::options const& o)
     cfg.compression = o.compress;
     cfg.compression_level = o.level;
     cfg.tcp.no_delay = !o.nagle;
+    if (o.write_buffer != 0)
+        cfg.write_buffer_bytes = o.write_buffer;
     return cfg;
 }
 

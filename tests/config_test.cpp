@@ -156,6 +156,7 @@ char const* const every_field = R"({
   "delivery": { "confirm": "ping", "confirm_every_messages": 10, "confirm_interval": "50ms" },
   "max_in_flight": 100,
   "max_in_flight_bytes": "1MiB",
+  "write_buffer_bytes": "64KiB",
   "max_inbound_message_bytes": 4096
 })";
 
@@ -406,6 +407,7 @@ TEST_CASE("every field is parsed", "[config]")
     CHECK(c.delivery.confirm_interval == 50ms);
     CHECK(c.max_in_flight == 100);
     CHECK(c.max_in_flight_bytes == 1u << 20);
+    CHECK(c.write_buffer_bytes == 64u << 10);
     CHECK(c.max_inbound_message_bytes == 4096);
 
     // Every leaf of the printed config differs from the default: no field is
@@ -431,7 +433,7 @@ TEST_CASE("every field is parsed", "[config]")
         }
     }
     // Same number of top-level fields as the struct's table.
-    CHECK(def.size() == 20);
+    CHECK(def.size() == 21);
 
     CHECK(
         parse(R"({"oauth": {"enabled": true, "consumer_key": "k", "consumer_secret": "s"}})").oauth.enabled);
@@ -546,6 +548,9 @@ TEST_CASE("bad input names the pointer and the expectation", "[config]")
         {R"({"max_in_flight_bytes": "lots"})", "/max_in_flight_bytes", "is not a size"},
         {R"({"max_in_flight_bytes": -1})", "/max_in_flight_bytes", "must not be negative"},
         {R"({"max_in_flight_bytes": 0})", "/max_in_flight_bytes", "must be at least 1"},
+        {R"({"write_buffer_bytes": 100})", "/write_buffer_bytes",
+         "must be in 4096..67108864 (4 KiB to 64 MiB), got 100"},
+        {R"({"write_buffer_bytes": "1GiB"})", "/write_buffer_bytes", "must be in 4096..67108864"},
         {R"({"max_in_flight": 1.5})", "/max_in_flight", "expected a non-negative integer, got number 1.5"},
         {R"({"max_in_flight": "10"})", "/max_in_flight",
          "expected a non-negative integer, got string \"10\""},

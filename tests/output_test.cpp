@@ -150,6 +150,41 @@ TEST_CASE("write_batch sends each part as its own message, in order", "[output]"
     CHECK(out.stats().socket_writes < 100);
 }
 
+TEST_CASE("write_buffer_bytes bounds each socket write; a larger message is still one frame", "[output]")
+{
+    wsout_test::ws_server server;
+    net::io_context ioc;
+    auto cfg = config_for(server.url());
+    cfg.write_buffer_bytes = 4096;
+    wsout::plain_output out(ioc, cfg);
+    out.connect();
+    // 300 frames of 1008 bytes (8 of header: 2, a 16-bit length, the mask
+    // key): about four fit in one 4 KiB write. Then one message 16 times
+    // the buffer, which goes out in pieces of one frame.
+    std::vector<std::string> batch;
+    batch.reserve(300);
+    for (int i = 0; i < 300; ++i)
+    {
+        std::string m = std::to_string(i) + ":";
+        m.append(1000 - m.size(), static_cast<char>('a' + i % 26));
+        batch.push_back(std::move(m));
+    }
+    out.write_batch(batch);
+    std::string big(std::size_t{64} << 10, 'B');
+    out.write(big);
+    out.close();
+    REQUIRE(server.wait_for_messages(301, scaled(5000ms)));
+    auto got = server.payloads();
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        REQUIRE(got[i] == batch[i]);
+    CHECK(got[300] == big);
+    auto const st = out.stats();
+    CHECK(st.frames_written >= 301);
+    // Each write holds at most the buffer, one more frame and a few
+    // control frames.
+    CHECK(st.socket_writes >= 300 * 1008 / (4096 + 1008 + 4 * 131) + 16);
+}
+
 TEST_CASE("async forms: callback, use_future, use_awaitable", "[output][async]")
 {
     wsout_test::ws_server server;

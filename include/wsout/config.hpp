@@ -230,6 +230,9 @@ struct config
     std::size_t max_in_flight = 8192;
     /// Bytes of payload accepted but not yet reported.
     std::size_t max_in_flight_bytes = std::size_t(16) << 20;
+    /// The coalescing limit: queued messages are framed into one socket
+    /// write of up to this many bytes.
+    std::size_t write_buffer_bytes = std::size_t(256) << 10;
     /// The largest message the server may send us.
     std::size_t max_inbound_message_bytes = std::size_t(16) << 20;
 };

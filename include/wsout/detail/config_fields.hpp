@@ -844,6 +844,13 @@ inline std::vector<field_info> const& config_fields()
                  "The most payload bytes accepted but not yet reported as sent. At least 1; a single "
                  "larger message is still accepted when nothing else is in flight. An integer or a size "
                  "string (`\"64KiB\"`, `\"16MiB\"`, `\"1GB\"`)."));
+        t.push_back(leaf(
+            "write_buffer_bytes", &config::write_buffer_bytes, K::size, O::wsout,
+            "The coalescing limit: queued messages are framed into one socket write of up to this many "
+            "bytes, so many small messages leave in one system call. A message larger than it still "
+            "goes out as one frame, in several writes (and a blocking `write` of it takes the "
+            "asynchronous path). 4 KiB to 64 MiB; the default, 256 KiB, is where pipelined throughput "
+            "stops growing on loopback (`bench/results/write_buffer.md`). An integer or a size string."));
         t.push_back(
             leaf("max_inbound_message_bytes", &config::max_inbound_message_bytes, K::size, O::wsout,
                  "The largest message the server may send; a larger one fails the connection. Inbound "

@@ -2079,7 +2079,7 @@ private:
     std::size_t frame_offset_ = 0;
     std::vector<control_frame> controls_;
     std::vector<unsigned char> wbuf_;
-    std::size_t write_buffer_limit_ = std::size_t{256} * 1024;
+    std::size_t const write_buffer_limit_ = cfg_.write_buffer_bytes; // after cfg_
     std::uint64_t frames_in_write_ = 0;
     // Where each message frame of the current write ends in wbuf_ (mode
     // none only), to credit the whole frames of a write that fails part way.

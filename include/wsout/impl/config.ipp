@@ -466,6 +466,9 @@ inline void validate_impl(config const& c)
         throw config_error("/max_in_flight", "must be at least 1");
     if (c.max_in_flight_bytes < 1)
         throw config_error("/max_in_flight_bytes", "must be at least 1");
+    if (c.write_buffer_bytes < 4096 || c.write_buffer_bytes > (std::size_t(64) << 20))
+        throw config_error("/write_buffer_bytes", "must be in 4096..67108864 (4 KiB to 64 MiB), got " +
+                                                      std::to_string(c.write_buffer_bytes));
     if (c.max_inbound_message_bytes < 1)
         throw config_error("/max_inbound_message_bytes", "must be at least 1");
 }

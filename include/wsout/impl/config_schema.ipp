@@ -287,7 +287,8 @@ WSOUT_DECL std::string config_reference_markdown()
         "- `backoff`: `initial_interval` > 0, `max_interval` >= `initial_interval`, `multiplier` >= 1, "
         "`jitter` in [0, 1];\n"
         "- `max_in_flight`, `max_in_flight_bytes`, `max_inbound_message_bytes`, "
-        "`delivery.confirm_every_messages` >= 1.\n\n";
+        "`delivery.confirm_every_messages` >= 1;\n"
+        "- `write_buffer_bytes` in 4 KiB..64 MiB.\n\n";
     out +=
         "## Secrets\n\n"
         "Printing a config (`to_json(cfg, wsout::secrets::scrub)`, the `nlohmann::json` conversion, "
