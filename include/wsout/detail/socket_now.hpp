@@ -93,7 +93,7 @@ inline constexpr std::size_t socket_segment_charge = 2048;
 inline std::size_t system_notsent_lowat() noexcept
 {
     static std::size_t const value = [] {
-        unsigned long long v = 128 * 1024;
+        unsigned long long v = 128ULL * 1024;
         if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/tcp_notsent_lowat", "r"))
         {
             char text[32] = {};
