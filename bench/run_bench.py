@@ -171,6 +171,21 @@ def run_client(path, args, timeout):
     return json.loads(out[0]), None
 
 
+def sink_mismatch(rep, count, size):
+    """What is wrong with the sink's report of a run of `count` messages of
+    `size` bytes (None: it confirms every message and byte, and the close)."""
+    if rep is None:
+        return "sink reported nothing"
+    if rep.get("error"):
+        return "sink: " + rep["error"]
+    if rep["messages"] != count or rep["bytes"] != count * size:
+        return "sink counted %d messages / %d bytes, expected %d / %d" % (
+            rep["messages"], rep["bytes"], count, count * size)
+    if not rep.get("closed"):
+        return "close handshake not completed"
+    return None
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -283,15 +298,7 @@ def main():
                             done += 1
                             tag = "round %d %s %s %s" % (rnd + 1, transport, size_label(size), key)
                             if res is not None:
-                                if rep is None:
-                                    err = "sink reported nothing"
-                                elif rep.get("error"):
-                                    err = "sink: " + rep["error"]
-                                elif rep["messages"] != count or rep["bytes"] != count * size:
-                                    err = "sink counted %d messages / %d bytes, expected %d / %d" % (
-                                        rep["messages"], rep["bytes"], count, count * size)
-                                elif not rep.get("closed"):
-                                    err = "close handshake not completed"
+                                err = sink_mismatch(rep, count, size)
                             if err:
                                 errors.append("%s: %s" % (tag, err))
                                 print("[%d/%d] %s: ERROR %s" % (done, total, tag, err), file=sys.stderr)

@@ -66,13 +66,7 @@ def main():
                         res, err = run_bench.run_client(client, args, 300)
                         rep = sink.next_report(timeout=15 if res else 3)
                         if res and not err:
-                            if rep is None:
-                                err = "sink reported nothing"
-                            elif rep.get("error"):
-                                err = "sink: " + rep["error"]
-                            elif rep["messages"] != n or rep["bytes"] != n * size:
-                                err = "sink counted %d messages / %d bytes, expected %d / %d" % (
-                                    rep["messages"], rep["bytes"], n, n * size)
+                            err = run_bench.sink_mismatch(rep, n, size)
                         if err:
                             errors.append("round %d %s %s %s: %s" % (rnd + 1, mode, label(size), label(buf), err))
                             continue
