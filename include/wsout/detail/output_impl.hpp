@@ -339,17 +339,8 @@ private:
             std::lock_guard<std::recursive_mutex> engine(*engine_mutex_);
             if (direct_abort_.load(std::memory_order_acquire))
                 wec = boost::asio::error::operation_aborted;
-            bool declined = false;
-            while (!wec && !broken && !declined && done < total)
-            {
-                std::size_t const n = std::min(locked_record_size, total - done);
-                switch (transport_.write_locked(*s, boost::asio::buffer(buf + done, n), direct_credit_, wec))
-                {
-                case transport::locked_write::sent: done += n; break;
-                case transport::locked_write::declined: declined = true; break;
-                case transport::locked_write::broken: broken = true; break;
-                }
-            }
+            else
+                broken = send_records(*s, buf, total, done, wec) == transport::locked_write::broken;
         }
         else
             write_resumable(*s, buf, total, done, wec);
@@ -366,19 +357,7 @@ private:
             bool wake;
             {
                 std::lock_guard<std::mutex> lock(mutex_);
-                writer_ = writer_owner::none;
-                // Only our own message: others may have queued meanwhile.
-                in_flight_ -= 1;
-                in_flight_bytes_ -= m.size;
-                if (done == total)
-                {
-                    ++stat_sent_;
-                    stat_sent_bytes_ += m.size;
-                    ++stat_frames_;
-                    ++stat_writes_;
-                }
-                wake = direct_wants_pump_ || !pending_.empty();
-                direct_wants_pump_ = false;
+                wake = release_direct_writer_locked(m.size, done == total);
             }
             after_direct(s, gen, wake, done == total ? error_code() : wec);
             if (done == total)
@@ -431,6 +410,48 @@ private:
             after_torn_frame(s, gen, wec);
         });
         return direct_outcome::done;
+    }
+
+    /** Under the engine lock: hand the socket `data[written, size)` one
+        TLS record at a time (write_locked, spending the connection's send
+        credit), until all of it went or a record was declined or broke.
+        @return `sent` when all went, else what stopped it.
+    */
+    transport::locked_write send_records(
+        stream_type& s, unsigned char const* data, std::size_t size, std::size_t& written, error_code& ec)
+    {
+        while (written < size)
+        {
+            std::size_t const n = std::min(locked_record_size, size - written);
+            auto const r =
+                transport_.write_locked(s, boost::asio::buffer(data + written, n), direct_credit_, ec);
+            if (r != transport::locked_write::sent)
+                return r;
+            written += n;
+        }
+        return transport::locked_write::sent;
+    }
+
+    /** Under mutex_: a direct write gives the writer back, with its one
+        message `sent` (counted) or not (it goes the asynchronous way).
+        @return whether the strand has work waiting for the writer.
+    */
+    bool release_direct_writer_locked(std::size_t message_bytes, bool sent)
+    {
+        writer_ = writer_owner::none;
+        // Only our own message: others may have queued meanwhile.
+        in_flight_ -= 1;
+        in_flight_bytes_ -= message_bytes;
+        if (sent)
+        {
+            ++stat_sent_;
+            stat_sent_bytes_ += message_bytes;
+            ++stat_frames_;
+            ++stat_writes_;
+        }
+        bool const wake = direct_wants_pump_ || !pending_.empty();
+        direct_wants_pump_ = false;
+        return wake;
     }
 
     /// A plain socket's direct write: what the socket takes at once, then
@@ -549,14 +570,7 @@ private:
                     return self->direct_frame_torn(s, gen, m, std::move(c), ec);
                 {
                     std::lock_guard<std::mutex> lock(self->mutex_);
-                    self->writer_ = writer_owner::none;
-                    self->direct_wants_pump_ = false;
-                    self->in_flight_ -= 1;
-                    self->in_flight_bytes_ -= m.size;
-                    ++self->stat_sent_;
-                    self->stat_sent_bytes_ += m.size;
-                    ++self->stat_frames_;
-                    ++self->stat_writes_;
+                    self->release_direct_writer_locked(m.size, true); // pump() below either way
                 }
                 c.complete({});
                 // The strand gave up the connection meanwhile, and left
@@ -1166,22 +1180,11 @@ private:
     bool write_locked_now(std::size_t& written)
     {
         error_code ec;
-        bool over = false;
-        while (written < wbuf_.size() && !over)
-        {
-            std::size_t const n = std::min(locked_record_size, wbuf_.size() - written);
-            switch (transport_.write_locked(*stream_, boost::asio::buffer(wbuf_.data() + written, n),
-                                            direct_credit_, ec))
-            {
-            case transport::locked_write::sent: written += n; break;
-            case transport::locked_write::declined: return false;
-            case transport::locked_write::broken:
-                if (!ec)
-                    ec = boost::asio::error::broken_pipe; // never a success after a torn record
-                over = true;
-                break;
-            }
-        }
+        auto const r = send_records(*stream_, wbuf_.data(), wbuf_.size(), written, ec);
+        if (r == transport::locked_write::declined)
+            return false;
+        if (r == transport::locked_write::broken && !ec)
+            ec = boost::asio::error::broken_pipe; // never a success after a torn record
         // Posted, not called: on_written starts the next write itself.
         boost::asio::post(
             strand_, [self = self(), gen = generation_, ec, written] { self->on_written(gen, ec, written); });

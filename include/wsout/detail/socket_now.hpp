@@ -143,10 +143,14 @@ inline bool socket_takes_whole(int fd, std::size_t bytes, std::size_t& credit, s
     auto const charge = [bytes](std::size_t segment_size) {
         return bytes + socket_segment_charge * (2 + bytes / segment_size);
     };
-    if (segment != 0 && credit >= charge(segment))
+    if (segment != 0)
     {
-        credit -= charge(segment);
-        return true;
+        std::size_t const cost = charge(segment);
+        if (credit >= cost)
+        {
+            credit -= cost;
+            return true;
+        }
     }
 #endif
     credit = 0;
